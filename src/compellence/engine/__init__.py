@@ -1,0 +1,59 @@
+"""The engine: owns randomness and the round loop; returns :class:`Results`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from compellence.engine.results import Results
+from compellence.engine.rng import chunks
+from compellence.engine.simulate import ChunkResult, simulate_chunk
+from compellence.model.core import OUTCOMES, TERMS
+from compellence.scenario.schema import Scenario
+
+#: Default runs per chunk: large enough to amortise NumPy call overhead,
+#: small enough to keep memory at a few hundred MB.
+DEFAULT_CHUNK = 65_536
+
+
+def simulate(sc: Scenario, runs: int | None = None, seed: int | None = None, *,
+             chunk_size: int = DEFAULT_CHUNK, trajectories: bool = False,
+             progress: Callable[[int], None] | None = None) -> Results:
+    """Run an ensemble of a scenario. The same scenario and seed give identical numbers
+    for any ``chunk_size``."""
+    runs = sc.runs if runs is None else runs
+    seed = sc.seed if seed is None else seed
+    if runs < 1 or chunk_size < 1:
+        raise ValueError("runs and chunk_size must be positive")
+    parts: list[ChunkResult] = []
+    for start, stop in chunks(runs, chunk_size):
+        parts.append(simulate_chunk(sc, seed, start, stop, trajectories=trajectories))
+        if progress is not None:
+            progress(stop - start)
+    frame = pd.DataFrame({k: np.concatenate([p.columns[k] for p in parts])
+                          for k in parts[0].columns})
+    frame.insert(0, "run", np.arange(runs))
+    frame["outcome"] = pd.Categorical.from_codes(frame["outcome"].astype(int),
+                                                 categories=list(OUTCOMES))
+    traj = alive = None
+    if trajectories:
+        traj = {k: np.concatenate([p.trajectories[k] for p in parts], axis=1)  # type: ignore
+                for k in parts[0].trajectories}  # type: ignore[union-attr]
+        alive = np.concatenate([p.alive for p in parts], axis=1)  # type: ignore[misc]
+    return Results(
+        scenario_name=sc.name, seed=seed, horizon=sc.horizon, runs=frame,
+        term_sums=sum((p.term_sums for p in parts), np.zeros((len(TERMS), 4))),
+        decisions=sum(p.decisions for p in parts), trajectories=traj, alive=alive,
+    )
+
+
+def explain_run(sc: Scenario, run: int, seed: int | None = None) -> list[dict]:
+    """Every decision of one run, term by term (simulated alone: same numbers as in
+    the ensemble)."""
+    seed = sc.seed if seed is None else seed
+    return simulate_chunk(sc, seed, run, run + 1, record_run=run).record
+
+
+__all__ = ["DEFAULT_CHUNK", "Results", "explain_run", "simulate"]

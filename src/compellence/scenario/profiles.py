@@ -1,0 +1,94 @@
+"""Leader profiles (M4): named presets of the leader's parameters.
+
+M4 of DESIGN.md: leaders who treat compromise as a tactic can be pressured into
+it, leaders who treat capitulation as identity collapse cannot. The profiles
+below differ in exactly the parameters that carry that difference (identity
+weight, pain valence, martyrdom valuation, sacred premium, taboo sensitivity,
+heroic flexibility, believed collapse link, survival weight, share of authority
+from consistency). Every value is an assumption read from the essay, not an
+estimate; `docs/model.md` says why each was chosen. A scenario selects one with
+``[leader] profile = "..."`` and may override any field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: identity-committed — the essay's Khamenei: refusal is identity; pain validates;
+#: martyrdom sanctifies; authority rests on ideological consistency (M5).
+IDENTITY_COMMITTED: dict[str, Any] = {
+    "rationality": 4.0,
+    "identity_weight": 1.0,
+    "consistency_share": 0.85,
+    "authority_multiplier": 1.0,
+    "material_weight": 0.5,
+    "pain_valence": 0.4,
+    "resolve_gain": 0.08,
+    "survival_weight": 0.2,
+    "believed_collapse_base": 0.05,
+    "believed_collapse_slope": 0.6,
+    "martyrdom_valuation": 0.6,
+    "personal_rigidity_share": 0.6,
+    "sacred_premium": 1.5,
+    "taboo_sensitivity": 1.0,
+    "heroic_flexibility": 0.7,
+    "future_demand_weight": 0.8,
+    "legitimacy_weight": 0.5,
+    "decline_sensitivity": 1.5,
+    "martyr_credit": 0.6,
+}
+
+#: cost-benefit — Washington's "familiar assumption": concessions are tactical,
+#: pain is only pain, death is feared, no sacred core, no 1979 lesson.
+COST_BENEFIT: dict[str, Any] = {
+    **IDENTITY_COMMITTED,
+    "identity_weight": 0.05,
+    "consistency_share": 0.5,
+    "material_weight": 1.0,
+    "pain_valence": 0.0,
+    "resolve_gain": 0.0,
+    "survival_weight": 1.0,
+    "believed_collapse_slope": 0.1,
+    "martyrdom_valuation": -0.6,
+    "personal_rigidity_share": 0.0,
+    "sacred_premium": 0.0,
+    "taboo_sensitivity": 0.0,
+    "heroic_flexibility": 0.0,
+    "future_demand_weight": 0.3,
+    "legitimacy_weight": 0.3,
+}
+
+#: charismatic-founder — Khomeini in 1988: identity-committed, but his authority
+#: rests on charisma, not on consistency, so he can "drink the chalice" (M5).
+CHARISMATIC_FOUNDER: dict[str, Any] = {
+    **IDENTITY_COMMITTED,
+    "consistency_share": 0.15,
+    "personal_rigidity_share": 0.8,
+}
+
+PROFILES: dict[str, dict[str, Any]] = {
+    "identity-committed": IDENTITY_COMMITTED,
+    "cost-benefit": COST_BENEFIT,
+    "charismatic-founder": CHARISMATIC_FOUNDER,
+}
+
+PROFILE_DESCRIPTIONS: dict[str, str] = {
+    "identity-committed": "the essay's leader: capitulation is identity collapse (Khamenei)",
+    "cost-benefit": "the 'familiar assumption': concession is a tactical cost-benefit choice",
+    "charismatic-founder": "identity-committed, authority from charisma (Khomeini, 1988)",
+}
+
+#: The parameters that distinguish an identity leader from a cost-benefit one;
+#: switching M4 off replaces them by the cost-benefit values.
+IDENTITY_SPECIFIC: tuple[str, ...] = (
+    "identity_weight",
+    "pain_valence",
+    "resolve_gain",
+    "survival_weight",
+    "believed_collapse_slope",
+    "martyrdom_valuation",
+    "sacred_premium",
+    "taboo_sensitivity",
+    "heroic_flexibility",
+    "material_weight",
+)

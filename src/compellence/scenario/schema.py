@@ -1,0 +1,322 @@
+"""The scenario schema: every parameter the model reads, validated with pydantic v2.
+
+Each numeric parameter is declared with :func:`param`, which records its unit,
+range and the mechanism (M1–M15 of DESIGN.md) it implements; the range is
+enforced for plain numbers and for the support of distributions alike. Any
+numeric parameter may be a :mod:`distribution <compellence.scenario.distributions>`
+sampled per run. Rounds are the model's time step (``round_months`` months).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from compellence.scenario.distributions import Distribution, _Dist
+from compellence.scenario.profiles import IDENTITY_COMMITTED as _ID
+
+Num = float | Distribution
+
+
+def param(default: Any, lo: float, hi: float, unit: str, mechanism: str, doc: str) -> Any:
+    """Declare a numeric parameter with its range, unit and mechanism (shown in the schema)."""
+    return Field(
+        default,
+        description=f"{doc} ({mechanism}; unit: {unit}; range [{lo}, {hi}])",
+        json_schema_extra={"unit": unit, "mechanism": mechanism, "range": [lo, hi]},
+    )
+
+
+class Section(BaseModel):
+    """A scenario table: unknown keys are errors; declared ranges are enforced."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _in_range(cls, value: Any, info: ValidationInfo) -> Any:
+        extra = cls.model_fields[info.field_name].json_schema_extra
+        if not isinstance(extra, dict) or "range" not in extra:
+            return value
+        lo, hi = extra["range"]
+        if isinstance(value, _Dist):
+            s_lo, s_hi = value.support()
+            if s_lo < lo or s_hi > hi:
+                raise ValueError(
+                    f"distribution support [{s_lo}, {s_hi}] leaves the range [{lo}, {hi}]"
+                )
+        elif isinstance(value, int | float) and not (lo <= value <= hi):
+            raise ValueError(f"expected a number in [{lo}, {hi}], got {value}")
+        return value
+
+
+ProfileName = Literal["identity-committed", "cost-benefit", "charismatic-founder"]
+
+
+class Leader(Section):
+    """The target leader. Defaults are the identity-committed profile (the essay's)."""
+
+    profile: ProfileName = Field(
+        "identity-committed",
+        description="Preset the fields below start from (M4); explicit fields override it.",
+    )
+    rationality: Num = param(
+        _ID["rationality"], 0, 20, "1/utility", "logit choice",
+        "Logit precision λ: 0 picks at random, large values approach best response.")
+    identity_weight: Num = param(
+        _ID["identity_weight"], 0, 3, "utility", "M1",
+        "Weight of the identity cost of conceding under coercion (humiliation).")
+    consistency_share: Num = param(
+        _ID["consistency_share"], 0, 1, "share", "M5",
+        "Share of the leader's authority resting on ideological consistency, not charisma.")
+    authority_multiplier: Num = param(
+        _ID["authority_multiplier"], 0, 3, "ratio", "M5",
+        "α in the identity multiplier 1 + α·consistency_share.")
+    material_weight: Num = param(
+        _ID["material_weight"], 0, 3, "utility", "material",
+        "Weight of economic pain and material relief.")
+    pain_valence: Num = param(
+        _ID["pain_valence"], -1, 1, "utility per unit pressure", "M3",
+        "Suffering under pressure counted as a gain (>0) while resisting; 0 = pain is only pain.")
+    resolve_gain: Num = param(
+        _ID["resolve_gain"], 0, 1, "per round per unit pressure", "M2",
+        "Rate at which resisting under pressure hardens resolve (raises the identity cost).")
+    survival_weight: Num = param(
+        _ID["survival_weight"], 0, 3, "utility", "M15",
+        "Weight of the leader's personal and regime survival risk.")
+    believed_collapse_base: Num = param(
+        _ID["believed_collapse_base"], 0, 1, "probability", "M6",
+        "Believed probability of regime collapse after any concession (h0).")
+    believed_collapse_slope: Num = param(
+        _ID["believed_collapse_slope"], 0, 1, "probability per unit concession", "M6",
+        "Believed extra collapse probability per unit conceded: the 1979 lesson (φ).")
+    martyrdom_valuation: Num = param(
+        _ID["martyrdom_valuation"], -1, 1, "utility per unit threat", "M7",
+        "μ: >0 a threat to his life sanctifies resistance; <0 it is feared (deterrence works).")
+    personal_rigidity_share: Num = param(
+        _ID["personal_rigidity_share"], 0, 1, "share", "M8",
+        "Share of the rigidity that is personal; it dies with him and sanctifies his legacy.")
+    sacred_premium: Num = param(
+        _ID["sacred_premium"], 0, 5, "utility", "M9",
+        "Extra identity cost of a concession that touches the core symbol (sacred value).")
+    taboo_sensitivity: Num = param(
+        _ID["taboo_sensitivity"], 0, 5, "ratio per unit relief", "M9",
+        "β: relief offered for the sacred core multiplies its cost by 1 + β·relief.")
+    heroic_flexibility: Num = param(
+        _ID["heroic_flexibility"], 0, 1, "share", "M10",
+        "Share of the identity cost waived for a deal that keeps the core ('heroic flexibility').")
+    future_demand_weight: Num = param(
+        _ID["future_demand_weight"], 0, 3, "utility", "M11",
+        "Weight of the further demands a concession is expected to invite when trust is low.")
+    legitimacy_weight: Num = param(
+        _ID["legitimacy_weight"], 0, 3, "utility", "legitimacy",
+        "Weight of the expected change of standing with the hardline base.")
+    decline_sensitivity: Num = param(
+        _ID["decline_sensitivity"], 0, 5, "ratio", "M13",
+        "κ: material weight is multiplied by 1 + κ·(1 − axis) as the regional network unravels.")
+    martyr_credit: Num = param(
+        _ID["martyr_credit"], 0, 1, "share", "M8",
+        "Face-saving credit a successor gets for deals framed as honouring a martyred leader.")
+
+
+Level = float | Distribution
+
+
+class Schedule(BaseModel):
+    """Step schedule: ``schedule = [[round, level], ...]``; each level holds until the next."""
+
+    model_config = ConfigDict(extra="forbid")
+    schedule: list[tuple[int, float]] = Field(min_length=1)
+
+    @field_validator("schedule")
+    @classmethod
+    def _valid(cls, v: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        rounds = [r for r, _ in v]
+        if rounds != sorted(rounds) or len(set(rounds)) != len(rounds) or rounds[0] < 0:
+            raise ValueError("schedule rounds must be non-negative and strictly increasing")
+        if any(not 0 <= lvl <= 1 for _, lvl in v):
+            raise ValueError("schedule levels must lie in [0, 1]")
+        return v
+
+    def at(self, t: int) -> float:
+        """Level in force at round t (0 before the first step)."""
+        level = 0.0
+        for r, lvl in self.schedule:
+            if r <= t:
+                level = lvl
+        return level
+
+
+Instrument = float | Distribution | Schedule
+INSTRUMENTS = ("sanctions", "isolation", "military_threat", "strikes", "leader_threat")
+
+
+def _instrument(default: float, doc: str, mechanism: str) -> Any:
+    return param(default, 0, 1, "level", mechanism, doc + " A number, a distribution or a schedule.")
+
+
+class Pressure(Section):
+    """Pressure instruments, each a level in [0, 1]."""
+
+    sanctions: Instrument = _instrument(0.5, "Economic sanctions.", "material")
+    isolation: Instrument = _instrument(0.3, "Diplomatic isolation.", "material")
+    military_threat: Instrument = _instrument(0.2, "Credible threat of force; raises war risk.", "M12")
+    strikes: Instrument = _instrument(0.0, "Per-round probability of a military strike.", "M2")
+    leader_threat: Instrument = _instrument(
+        0.0, "Threat to the leader's life: drives the assassination hazard.", "M7")
+
+
+class Adaptive(Section):
+    """An adaptive coercer (M14): escalate each round the leader has not yielded."""
+
+    enabled: bool = Field(False, description="Escalate while the leader resists (M14).")
+    step: Num = param(0.05, 0, 1, "level per round", "M14", "Raise per round without yielding.")
+    cap: Num = param(1.0, 0, 1, "level", "M14", "Ceiling of each escalated instrument.")
+    retaliation_step: Num = param(
+        0.1, 0, 1, "level", "M14", "Extra rise of the military threat after the leader escalates.")
+    instruments: list[Literal["sanctions", "isolation", "military_threat", "strikes",
+                              "leader_threat"]] = Field(
+        default_factory=lambda: ["sanctions", "military_threat"],
+        description="Instruments the adaptive rule raises.")
+
+
+class Coercer(Section):
+    """The coercer: demand, offer and pressure (constant within a run unless scheduled)."""
+
+    demand: Num = param(1.0, 0, 1, "share of the core symbol", "M9/M14",
+                        "Share of the core program to give up; 1 = unconditional surrender.")
+    relief: Num = param(0.2, 0, 1, "share", "material/M9",
+                        "Material relief offered for compliance.")
+    face_saving: Num = param(0.0, 0, 1, "share", "M10",
+                             "σ: recognition, framing, a mediator, the right kept in name.")
+    accepts_limited_deal: Num = param(
+        0.3, 0, 1, "probability per offer", "M10",
+        "Chance the coercer accepts a deal that keeps the core when its demand touches the core.")
+    renege_rounds: list[int] = Field(
+        default_factory=list,
+        description="Rounds at which the coercer reneges on a deal in force (M11).")
+    pressure: Pressure = Field(default_factory=Pressure)
+    adaptive: Adaptive = Field(default_factory=Adaptive)
+
+
+class Regime(Section):
+    """The regime's state at round 0."""
+
+    economy: Num = param(0.6, 0, 1, "index", "state", "Economic health (1 = unsanctioned).")
+    unrest: Num = param(0.3, 0, 1, "index", "state", "Public discontent and unrest.")
+    base_standing: Num = param(0.6, 0, 1, "index", "M2/M8",
+                               "The leader's standing with the hardline base.")
+    core_program: Num = param(0.8, 0, 1, "index", "M9", "The core-symbol program (enrichment).")
+    axis: Num = param(0.7, 0, 1, "index", "M13", "The regional network ('axis of resistance').")
+    trust: Num = param(0.5, 0, 1, "index", "M11", "Trust that the coercer keeps its word.")
+    core_threshold: Num = param(
+        0.5, 0, 1, "share", "M9/M10",
+        "Largest concession that leaves the core symbol standing; a deal concedes at most this.")
+
+
+class Dynamics(Section):
+    """Coefficients of the between-round dynamics (per round unless stated)."""
+
+    econ_sanctions: Num = param(0.03, 0, 0.5, "economy per round at full sanctions", "material",
+                                "Economic decay under sanctions (and a third of it for isolation).")
+    econ_strike: Num = param(0.04, 0, 0.5, "economy per strike", "material",
+                             "Economic damage of one strike.")
+    econ_recovery: Num = param(0.02, 0, 0.5, "share of the gap per round", "material",
+                               "Recovery toward health when pressure is low.")
+    program_strike: Num = param(0.1, 0, 1, "program per strike", "M9",
+                                "Damage of one strike to the core program.")
+    unrest_rate: Num = param(0.08, 0, 1, "share of the gap per round", "state",
+                             "Speed at which unrest follows economic hardship (1 − economy).")
+    rally: Num = param(0.05, 0, 1, "unrest per event", "M2",
+                       "Unrest removed by the rally after a strike on the country.")
+    base_gain: Num = param(0.05, 0, 1, "standing per round per unit pressure", "M2/M3",
+                           "Rise of base standing while resisting, × pain valence × pressure.")
+    econ_critical: Num = param(0.3, 0, 1, "economy", "M2",
+                               "Economy below which hardship erodes the base (economic collapse).")
+    base_econ_loss: Num = param(0.12, 0, 1, "standing per round at economy 0", "M2",
+                                "Erosion of base standing below the critical economy.")
+    concession_base_loss: Num = param(0.5, 0, 2, "standing per unit concession", "legitimacy",
+                                      "Loss of base standing for conceding without face-saving.")
+    trust_renege: Num = param(0.6, 0, 1, "share of trust lost", "M11",
+                              "Share of trust destroyed when the coercer reneges.")
+    trust_recovery: Num = param(0.01, 0, 0.5, "share of the gap per round", "M11",
+                                "Slow recovery of trust.")
+    axis_decline: Num = param(0.02, 0, 0.5, "share per round", "M13",
+                              "Exogenous unravelling of the regional network.")
+    war_rate: Num = param(0.05, 0, 1, "probability per escalation", "escalation",
+                          "War risk of one escalation, × (0.5 + military threat).")
+    war_cost: Num = param(5.0, 0, 10, "utility", "escalation",
+                          "Material and survival cost of war weighed when escalating.")
+    collapse_base: Num = param(0.001, 0, 0.2, "probability per round", "state",
+                               "True background hazard of regime collapse.")
+    collapse_unrest: Num = param(0.02, 0, 0.5, "probability per round at unrest 1", "state",
+                                 "True collapse hazard from unrest (× unrest²).")
+    collapse_concession: Num = param(0.1, 0, 1, "probability per unit concession", "M6",
+                                     "True collapse link of a concession (vs the believed one).")
+    assassination_rate: Num = param(0.02, 0, 1, "probability per round at threat 1", "M7/M8",
+                                    "Per-round chance the leader is killed, × threat to his life.")
+    natural_death: Num = param(0.003, 0, 0.1, "probability per round", "M8",
+                               "Per-round chance of natural death.")
+    pain_horizon: Num = param(1.5, 0, 24, "rounds", "material",
+                              "Rounds of continued pain the leader weighs when choosing.")
+    sanctification: Num = param(0.4, 0, 1, "legacy", "M8",
+                                "Legacy gained by dying in confrontation (× personal rigidity).")
+    martyr_rally: Num = param(0.15, 0, 1, "unrest removed", "M8",
+                              "Rally after the leader's killing in confrontation.")
+
+
+class Events(Section):
+    """Scheduled events."""
+
+    leader_killed_round: int | None = Field(
+        None, ge=0,
+        description="Round at which the leader is killed in confrontation (M8); none if unset.")
+
+
+MECHANISMS = {
+    "M1": "identity_cost", "M2": "pressure_resolve", "M3": "pain_valence",
+    "M4": "leader_profile", "M5": "consistency_authority", "M6": "believed_collapse",
+    "M7": "martyrdom", "M8": "sanctified_succession", "M9": "sacred_core",
+    "M10": "heroic_flexibility", "M11": "trust", "M12": "coercion_visibility",
+    "M13": "exogenous_decline", "M14": "adaptive_coercer", "M15": "survival_discount",
+}
+
+
+class Mechanisms(Section):
+    """Off-switches: set a mechanism to false to ask 'what if it did not exist'."""
+
+    identity_cost: bool = Field(True, description="M1: identity cost of conceding.")
+    pressure_resolve: bool = Field(True, description="M2: pressure hardens resolve and the base.")
+    pain_valence: bool = Field(True, description="M3: suffering under pressure counts as gain.")
+    leader_profile: bool = Field(True, description="M4: off = every leader is cost-benefit.")
+    consistency_authority: bool = Field(True, description="M5: identity cost × 1 + α·consistency.")
+    believed_collapse: bool = Field(True, description="M6: off = he believes the true link.")
+    martyrdom: bool = Field(True, description="M7: a threat to his life valued by μ.")
+    sanctified_succession: bool = Field(True, description="M8: martyr legacy, freer successor.")
+    sacred_core: bool = Field(True, description="M9: sacred premium and taboo trade-off.")
+    heroic_flexibility: bool = Field(True, description="M10: face-saving deals cost less.")
+    trust: bool = Field(True, description="M11: trust discounts relief, future demands.")
+    coercion_visibility: bool = Field(True, description="M12: pressure makes conceding humiliating.")
+    exogenous_decline: bool = Field(True, description="M13: decline raises the material weight.")
+    adaptive_coercer: bool = Field(True, description="M14: the adaptive escalation rule.")
+    survival_discount: bool = Field(True, description="M15: off = survival weighs at least 1.")
+
+
+class Scenario(Section):
+    """A whole scenario: who faces whom, with what, for how long."""
+
+    name: str = Field("custom", description="Short name.")
+    title: str = Field("", description="One-line title.")
+    description: str = Field("", description="The essay passage and facts it rests on.")
+    extends: str | None = Field(None, description="A built-in name or a path this file extends.")
+    runs: int = Field(10_000, ge=1, le=1_000_000_000, description="Monte Carlo runs.")
+    seed: int = Field(0, ge=0, description="Seed for numpy.random.SeedSequence.")
+    horizon: int = Field(24, ge=1, le=600, description="Rounds simulated.")
+    round_months: float = Field(1.0, gt=0, le=120, description="Months per round (labels only).")
+    leader: Leader = Field(default_factory=Leader)
+    coercer: Coercer = Field(default_factory=Coercer)
+    regime: Regime = Field(default_factory=Regime)
+    dynamics: Dynamics = Field(default_factory=Dynamics)
+    events: Events = Field(default_factory=Events)
+    mechanisms: Mechanisms = Field(default_factory=Mechanisms)
