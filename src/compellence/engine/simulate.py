@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from compellence.engine.params import RunParams, materialize
-from compellence.engine.rng import U, RoundStreams
+from compellence.engine.rng import RoundStreams, U
 from compellence.model import dynamics as dyn
 from compellence.model.coercer import adapt, effective_level, pressure_index
 from compellence.model.core import (
@@ -127,6 +127,8 @@ def simulate_chunk(sc: Scenario, seed: int, start: int, stop: int, *,
         u = streams.draw()
         if sc.events.leader_killed_round == t:
             L = _succeed(L, S, O, D, M, active.copy(), active.copy(), cols, t)
+        if t in sc.coercer.renege_rounds:
+            S.trust = dyn.renege(S, D)
         levels = {k: effective_level(p.pressure_base(k, t), bump[k], A.cap, k in listed)
                   for k in INSTRUMENTS}
         R = Bundle(levels)
@@ -167,11 +169,10 @@ def simulate_chunk(sc: Scenario, seed: int, start: int, stop: int, *,
         natural = still & ~killed & (u[:, U["natural"]] < D.natural_death)
         L = _succeed(L, S, O, D, M, killed | natural, killed, cols, t)
 
-        reneged = t in sc.coercer.renege_rounds
         econ = dyn.economy_next(S, R, D, strike)
         nxt = Bundle(
             economy=econ, unrest=dyn.unrest_next(S, D, strike, econ),
-            base=dyn.base_next(L, S, R, D, M, strike), trust=dyn.trust_next(S, D, reneged, M),
+            base=dyn.base_next(L, S, R, D, M, strike), trust=dyn.trust_next(S, D),
             axis=dyn.axis_next(S, D), resolve=dyn.resolve_next(L, S, R, M),
             program=dyn.program_next(S, D, strike), credit=S.credit,
         )

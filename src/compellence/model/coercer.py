@@ -20,7 +20,8 @@ PAIN_WEIGHTS = {"sanctions": 0.6, "isolation": 0.2, "strikes": 0.2}
 def pressure_index(s: np.ndarray, i: np.ndarray, m: np.ndarray, strikes: np.ndarray) -> np.ndarray:
     """P ∈ [0, 1]: the visible weight of coercion this round (a weighted mean of instruments)."""
     w = PRESSURE_WEIGHTS
-    return w["sanctions"] * s + w["isolation"] * i + w["military_threat"] * m + w["strikes"] * strikes
+    return (w["sanctions"] * s + w["isolation"] * i + w["military_threat"] * m
+            + w["strikes"] * strikes)
 
 
 def economic_pain(s: np.ndarray, i: np.ndarray, strikes: np.ndarray,

@@ -39,10 +39,15 @@ def base_next(L: Bundle, S: Bundle, R: Bundle, D: Bundle, M: Bundle,
     return np.clip(S.base + change, 0.0, 1.0)
 
 
-def trust_next(S: Bundle, D: Bundle, reneged: bool, M: Bundle) -> np.ndarray:
-    """M11: reneging destroys a share of trust; it recovers slowly otherwise."""
-    trust = S.trust * (1.0 - D.trust_renege) if reneged else S.trust
-    return np.clip(trust + D.trust_recovery * (1.0 - trust), 0.0, 1.0)
+def renege(S: Bundle, D: Bundle) -> np.ndarray:
+    """M11: the coercer reneges on a deal in force (at the start of a round, before the
+    leader decides): a share trust_renege of trust is destroyed."""
+    return S.trust * (1.0 - D.trust_renege)
+
+
+def trust_next(S: Bundle, D: Bundle) -> np.ndarray:
+    """M11: trust recovers slowly toward 1 between rounds."""
+    return np.clip(S.trust + D.trust_recovery * (1.0 - S.trust), 0.0, 1.0)
 
 
 def axis_next(S: Bundle, D: Bundle) -> np.ndarray:

@@ -208,6 +208,8 @@ def load_scenario(ref: str | Path, overrides: Mapping[str, Any] | None = None) -
     data, source = _raw(str(ref), None, ())
     for key, value in (overrides or {}).items():
         _set_dotted(data, key, value)
+    if overrides:
+        source += " with overrides"
     return validate(data, source)
 
 

@@ -153,7 +153,8 @@ INSTRUMENTS = ("sanctions", "isolation", "military_threat", "strikes", "leader_t
 
 
 def _instrument(default: float, doc: str, mechanism: str) -> Any:
-    return param(default, 0, 1, "level", mechanism, doc + " A number, a distribution or a schedule.")
+    return param(default, 0, 1, "level", mechanism,
+                 doc + " A number, a distribution or a schedule.")
 
 
 class Pressure(Section):
@@ -161,7 +162,8 @@ class Pressure(Section):
 
     sanctions: Instrument = _instrument(0.5, "Economic sanctions.", "material")
     isolation: Instrument = _instrument(0.3, "Diplomatic isolation.", "material")
-    military_threat: Instrument = _instrument(0.2, "Credible threat of force; raises war risk.", "M12")
+    military_threat: Instrument = _instrument(
+        0.2, "Credible threat of force; raises war risk.", "M12")
     strikes: Instrument = _instrument(0.0, "Per-round probability of a military strike.", "M2")
     leader_threat: Instrument = _instrument(
         0.0, "Threat to the leader's life: drives the assassination hazard.", "M7")
@@ -195,7 +197,7 @@ class Coercer(Section):
         "Chance the coercer accepts a deal that keeps the core when its demand touches the core.")
     renege_rounds: list[int] = Field(
         default_factory=list,
-        description="Rounds at which the coercer reneges on a deal in force (M11).")
+        description="Rounds at whose start the coercer reneges on a deal in force (M11).")
     pressure: Pressure = Field(default_factory=Pressure)
     adaptive: Adaptive = Field(default_factory=Adaptive)
 
@@ -297,7 +299,8 @@ class Mechanisms(Section):
     sacred_core: bool = Field(True, description="M9: sacred premium and taboo trade-off.")
     heroic_flexibility: bool = Field(True, description="M10: face-saving deals cost less.")
     trust: bool = Field(True, description="M11: trust discounts relief, future demands.")
-    coercion_visibility: bool = Field(True, description="M12: pressure makes conceding humiliating.")
+    coercion_visibility: bool = Field(
+        True, description="M12: pressure makes conceding humiliating.")
     exogenous_decline: bool = Field(True, description="M13: decline raises the material weight.")
     adaptive_coercer: bool = Field(True, description="M14: the adaptive escalation rule.")
     survival_discount: bool = Field(True, description="M15: off = survival weighs at least 1.")

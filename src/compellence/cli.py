@@ -1,0 +1,257 @@
+"""The command line: argument parsing and printing only (typer + rich).
+
+Every command takes SCENARIO as a built-in name (``compellence scenarios``) or a
+path to a TOML file. Bad input prints one line naming the file, the field and
+what was expected, and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from compellence import __version__
+from compellence.model.core import ACTIONS, TERMS
+from compellence.scenario.loader import ScenarioError, builtin_names, load_raw, load_scenario
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="compellence: coercion against a leader whose refusal is identity. "
+                       "Every figure is conditional on the scenario's stated assumptions; "
+                       "none is a forecast of real events.")
+out = Console()
+err = Console(stderr=True)
+
+CAVEAT = ("Conditional on the scenario's stated assumptions (see its description and "
+          "docs/model.md); not a forecast of real events.")
+
+ScenarioArg = Annotated[str, typer.Argument(help="A built-in scenario name or a TOML file.")]
+SetOpt = Annotated[list[str] | None, typer.Option(
+    "--set", help="Override a field, e.g. --set leader.identity_weight=0.3 (repeatable).")]
+
+
+def _fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _parse_sets(sets: list[str] | None) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    for item in sets or []:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            _fail(f"--set {item!r}: expected FIELD=VALUE, e.g. coercer.demand=0.4")
+        try:
+            value = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw
+        overrides[key.strip()] = value
+    return overrides
+
+
+def _load(scenario: str, sets: list[str] | None = None):
+    try:
+        return load_scenario(scenario, _parse_sets(sets))
+    except ScenarioError as exc:
+        _fail(str(exc))
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"compellence {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option("--version", callback=_version,
+                                               is_eager=True, help="Print the version.")]
+         = False) -> None:
+    """compellence command line."""
+
+
+@app.command()
+def run(scenario: ScenarioArg,
+        runs: Annotated[int | None, typer.Option(min=1, help="Monte Carlo runs.")] = None,
+        seed: Annotated[int | None, typer.Option(min=0, help="Seed (default: scenario's).")]
+        = None,
+        out_file: Annotated[Path | None, typer.Option("--out", help="Write per-run results "
+                                                      "to .parquet or .csv.")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+        chunk_size: Annotated[int, typer.Option(min=1, help="Runs per chunk (memory bound; "
+                                                "never changes the numbers).")] = 65_536,
+        sets: SetOpt = None) -> None:
+    """Run an ensemble: outcome shares with 95% intervals and the terms behind the choices."""
+    from compellence.engine import simulate
+
+    if out_file is not None and out_file.suffix not in (".parquet", ".csv"):
+        _fail(f"{out_file}: --out expects a .parquet or .csv file name")
+    sc = _load(scenario, sets)
+    n = runs or sc.runs
+    if as_json or n <= chunk_size:
+        res = simulate(sc, runs=n, seed=seed, chunk_size=chunk_size)
+    else:
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
+                "{task.completed:,}/{task.total:,} runs"), TimeRemainingColumn(),
+                console=err, transient=True) as bar:
+            task = bar.add_task(sc.name, total=n)
+            res = simulate(sc, runs=n, seed=seed, chunk_size=chunk_size,
+                           progress=lambda k: bar.advance(task, k))
+    if out_file is not None:
+        frame = res.runs.assign(outcome=res.runs["outcome"].astype(str))
+        try:
+            if out_file.suffix == ".csv":
+                frame.to_csv(out_file, index=False)
+            else:
+                frame.to_parquet(out_file, index=False)
+        except OSError as exc:
+            _fail(f"{out_file}: cannot write: {exc}")
+    if as_json:
+        print(json.dumps(res.to_dict(), indent=2))
+        return
+    _print_run(sc, res, out_file)
+
+
+def _print_run(sc, res, out_file: Path | None) -> None:
+    out.print(f"[bold]{sc.name}[/] — {sc.title}")
+    out.print(f"{res.n:,} runs, seed {res.seed}, horizon {sc.horizon} rounds of "
+              f"{sc.round_months:g} month(s); leader profile: {sc.leader.profile}")
+    table = Table(title="Outcomes at the horizon")
+    for col in ("outcome", "share", "95% interval", "median rounds"):
+        table.add_column(col, justify="left" if col == "outcome" else "right")
+    for r in res.outcome_table().itertuples():
+        med = "—" if r.median_rounds != r.median_rounds else f"{r.median_rounds:g}"
+        table.add_row(r.outcome, f"{r.share:.3f}", f"[{r.ci_low:.3f}, {r.ci_high:.3f}]", med)
+    out.print(table)
+    ev = res.event_table()
+    out.print(f"Leader killed in confrontation: {ev['leader_killed']:.3f} of runs; any "
+              f"succession: {ev['succession']:.3f}; mean escalations per run: "
+              f"{ev['mean_escalations']:.2f}")
+    terms = res.term_means()
+    tt = Table(title="Mean utility terms behind the leader's choices (per decision)")
+    tt.add_column("term")
+    for a in ACTIONS:
+        tt.add_column(a, justify="right")
+    tt.add_column("resist − capitulate", justify="right")
+    for name in TERMS:
+        row = terms.loc[name]
+        tt.add_row(name, *(f"{row[a]:+.3f}" for a in ACTIONS),
+                   f"{row['resist'] - row['capitulate']:+.3f}")
+    out.print(tt)
+    gaps = (terms["resist"] - terms["capitulate"]).sort_values(ascending=False)
+    top = ", ".join(f"{k} ({v:+.2f})" for k, v in gaps.head(3).items() if v > 0)
+    out.print(f"What keeps him from capitulating, largest first: {top or 'nothing'}")
+    if out_file is not None:
+        out.print(f"Per-run results written to {out_file}")
+    out.print(f"[dim]{CAVEAT}[/]")
+
+
+@app.command()
+def explain(scenario: ScenarioArg,
+            run_index: Annotated[int, typer.Option("--run", min=0, help="Run number.")] = 0,
+            round_: Annotated[int | None, typer.Option("--round", min=0, help="Round (default: "
+                                                       "the run's last decision).")] = None,
+            seed: Annotated[int | None, typer.Option(min=0)] = None,
+            as_json: Annotated[bool, typer.Option("--json")] = False,
+            sets: SetOpt = None) -> None:
+    """One decision of one run, decomposed term by term."""
+    from compellence.engine import explain_run
+
+    sc = _load(scenario, sets)
+    if run_index >= sc.runs:
+        _fail(f"--run {run_index}: the scenario has {sc.runs} runs (0..{sc.runs - 1})")
+    record = explain_run(sc, run_index, seed)
+    if round_ is None:
+        dec = record[-1]
+    else:
+        match = [d for d in record if d["round"] == round_]
+        if not match:
+            last = record[-1]["round"]
+            _fail(f"--round {round_}: run {run_index} made decisions in rounds 0..{last} only")
+        dec = match[0]
+    if as_json:
+        print(json.dumps({"scenario": sc.name, "run": run_index, **dec}, indent=2))
+        return
+    act = ACTIONS[dec["action"]]
+    out.print(f"[bold]{sc.name}[/], run {run_index}, round {dec['round']}: the leader chose "
+              f"[bold]{act}[/]" + (" (accepted)" if act == "deal" and dec["deal_accepted"]
+                                   else "") + (" → war" if dec["war"] else ""))
+    st, pr = dec["state"], dec["pressure"]
+    out.print("state: " + ", ".join(f"{k} {v:.2f}" for k, v in st.items()))
+    out.print("pressure: " + ", ".join(f"{k} {v:.2f}" for k, v in pr.items()))
+    table = Table(title="Utility by term and action")
+    table.add_column("term")
+    for a in ACTIONS:
+        table.add_column(a, justify="right")
+    for name in TERMS:
+        table.add_row(name, *(f"{v:+.3f}" for v in dec["terms"][name]))
+    table.add_row("[bold]total[/]", *(f"[bold]{v:+.3f}[/]" for v in dec["utility"]))
+    table.add_row("probability", *(f"{v:.3f}" for v in dec["probabilities"]))
+    out.print(table)
+    out.print(f"[dim]{CAVEAT}[/]")
+
+
+@app.command()
+def claims(runs: Annotated[int, typer.Option(min=50, help="Runs per ensemble.")] = 2000,
+           seed: Annotated[int | None, typer.Option(min=0, help="One seed for every "
+                                                    "scenario (default: their own).")] = None,
+           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The nine claims of DESIGN.md: essay's profile vs contrast. Exit 0 only if all pass."""
+    from compellence.analysis.claims import run_claims
+
+    results = run_claims(runs, seed)
+    ok = all(r.passed for r in results)
+    if as_json:
+        print(json.dumps({"runs": runs, "all_passed": ok,
+                          "claims": [r.to_dict() for r in results]}, indent=2))
+    else:
+        table = Table(title=f"The essay's claims ({runs:,} runs per ensemble)", show_lines=True)
+        for col in ("#", "claim", "quantity (threshold)", "essay's profile", "contrast",
+                    "verdict"):
+            table.add_column(col)
+        for r in results:
+            verdict = "[green]PASS[/]" if r.passed else "[red]FAIL[/]"
+            table.add_row(str(r.number), r.claim, f"{r.quantity} ({r.threshold})",
+                          f"{r.essay:.3f} {'holds' if r.essay_holds else 'fails'}\n"
+                          f"[dim]{r.essay_label}[/]",
+                          f"{r.contrast:.3f} {'holds' if r.contrast_holds else 'fails'}\n"
+                          f"[dim]{r.contrast_label}[/]", verdict)
+        out.print(table)
+        for r in results:
+            out.print(f"[dim]{r.number}. {r.detail}[/]", highlight=False)
+        out.print(f"{sum(r.passed for r in results)}/9 claims hold for the essay's profile and "
+                  "fail for their contrast. Thresholds: compellence/analysis/thresholds.py.")
+        out.print(f"[dim]{CAVEAT}[/]")
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def scenarios() -> None:
+    """List the built-in scenarios."""
+    table = Table(title="Built-in scenarios")
+    table.add_column("name")
+    table.add_column("title")
+    for name in builtin_names():
+        data, _ = load_raw(name)
+        table.add_row(name, str(data.get("title", "")))
+    out.print(table)
+    out.print("Run one with `compellence run NAME`; copy one (files in the package's "
+              "scenario/builtin/) and edit it, or write `extends = \"NAME\"` in your own file.")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files."""
+    from compellence.scenario.schema import Scenario
+
+    print(json.dumps(Scenario.model_json_schema(), indent=2))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())
