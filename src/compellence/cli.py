@@ -127,7 +127,7 @@ def _print_run(sc, res, out_file: Path | None) -> None:
         table.add_column(col, justify="left" if col == "outcome" else "right")
     for r in res.outcome_table().itertuples():
         med = "—" if r.median_rounds != r.median_rounds else f"{r.median_rounds:g}"
-        table.add_row(r.outcome, f"{r.share:.3f}", f"[{r.ci_low:.3f}, {r.ci_high:.3f}]", med)
+        table.add_row(r.outcome, f"{r.share:.4f}", f"[{r.ci_low:.4f}, {r.ci_high:.4f}]", med)
     out.print(table)
     ev = res.event_table()
     out.print(f"Leader killed in confrontation: {ev['leader_killed']:.3f} of runs; any "

@@ -25,7 +25,7 @@ def _value(model: BaseModel, name: str, path: str, seed: int, start: int, stop: 
     value = getattr(model, name)
     n = stop - start
     if isinstance(value, _Dist):
-        lo, hi = model.model_fields[name].json_schema_extra["range"]  # type: ignore[index]
+        lo, hi = type(model).model_fields[name].json_schema_extra["range"]  # type: ignore[index]
         return np.clip(value.ppf(param_uniforms(seed, path, start, stop)), lo, hi)
     if isinstance(value, bool | Schedule | list | str) or value is None:
         return value
@@ -34,7 +34,7 @@ def _value(model: BaseModel, name: str, path: str, seed: int, start: int, stop: 
 
 def _section(model: BaseModel, prefix: str, seed: int, start: int, stop: int) -> Bundle:
     return Bundle({name: _value(model, name, f"{prefix}.{name}", seed, start, stop)
-                   for name in model.model_fields
+                   for name in type(model).model_fields
                    if not isinstance(getattr(model, name), BaseModel) or
                    isinstance(getattr(model, name), _Dist | Schedule)})
 

@@ -75,6 +75,24 @@ def initial_state(p: RunParams) -> Bundle:
                   resolve=np.zeros(n), credit=np.zeros(n))
 
 
+def round_pressure(p: RunParams, t: int, bump: dict[str, np.ndarray] | None = None,
+                   listed: set[str] | frozenset[str] = frozenset()) -> Bundle:
+    """The instruments in force at round t (schedule + adaptive bump) and the index P."""
+    zero = np.zeros(p.n)
+    R = Bundle({k: effective_level(p.pressure_base(k, t), zero if bump is None else bump[k],
+                                   p.adaptive.cap, k in listed) for k in INSTRUMENTS})
+    R.P = pressure_index(R.sanctions, R.isolation, R.military_threat, R.strikes)
+    return R
+
+
+def decision_context(sc: Scenario, runs: int = 1, seed: int | None = None,
+                     t: int = 0) -> tuple[Bundle, Bundle, Bundle, Bundle, Bundle, Bundle]:
+    """(L, O, S, R, D, M) for a first decision at round t from the initial state, with no
+    adaptive escalation yet: the inputs of :func:`decision_terms` for tests, explain, game."""
+    p = materialize(sc, sc.seed if seed is None else seed, 0, runs)
+    return p.leader, p.offer, initial_state(p), round_pressure(p, t), p.dynamics, p.mechanisms
+
+
 def _succeed(L: Bundle, S: Bundle, O: Bundle, D: Bundle, M: Bundle, who: np.ndarray,
              martyred: np.ndarray, cols: dict[str, np.ndarray], t: int) -> Bundle:
     """Apply succession (M8) to the rows in ``who``; record the first leader's legacy."""
@@ -129,10 +147,7 @@ def simulate_chunk(sc: Scenario, seed: int, start: int, stop: int, *,
             L = _succeed(L, S, O, D, M, active.copy(), active.copy(), cols, t)
         if t in sc.coercer.renege_rounds:
             S.trust = dyn.renege(S, D)
-        levels = {k: effective_level(p.pressure_base(k, t), bump[k], A.cap, k in listed)
-                  for k in INSTRUMENTS}
-        R = Bundle(levels)
-        R.P = pressure_index(R.sanctions, R.isolation, R.military_threat, R.strikes)
+        R = round_pressure(p, t, bump, listed)
         if traj is not None:
             _snapshot(traj, t, S, R)
         strike = (u[:, U["strike"]] < R.strikes).astype(float)
@@ -188,11 +203,7 @@ def simulate_chunk(sc: Scenario, seed: int, start: int, stop: int, *,
             adapt(bump, sorted(listed), A.step, (action == ESCALATE) & active,
                   A.retaliation_step)
     if traj is not None:
-        levels = {k: effective_level(p.pressure_base(k, T), bump[k], A.cap, k in listed)
-                  for k in INSTRUMENTS}
-        R = Bundle(levels)
-        R.P = pressure_index(R.sanctions, R.isolation, R.military_threat, R.strikes)
-        _snapshot(traj, T, S, R)
+        _snapshot(traj, T, S, round_pressure(p, T, bump, listed))
 
     made = np.maximum(np.where(cols["outcome"] == 0, T, cols["rounds"] + 1), 1)
     for j, name in enumerate(("resist", "escalate", "deal", "capitulate")):

@@ -161,6 +161,8 @@ def _describe(err: Mapping[str, Any]) -> tuple[str, str]:
     if err["type"] in ("float_type", "float_parsing"):
         msg = ("expected a number, or a distribution table such as "
                "{dist = \"uniform\", low = 0.2, high = 0.8}")
+    if err["type"] == "missing":
+        msg = "required field is missing"
     if err["type"] == "union_tag_invalid":
         msg = "unknown distribution; expected dist = one of " + str(err["ctx"]["expected_tags"])
     if "got" not in msg and err["type"] != "missing":
@@ -194,9 +196,18 @@ def validate(data: dict[str, Any], source: str) -> Scenario:
 
 
 def _pick(errors: list[Any]) -> Any:
-    """Of a union's alternatives, report the most specific one (the deepest location)."""
+    """Of a union's alternatives, report the one the user meant: a table with ``dist`` is a
+    distribution, one with ``schedule`` a schedule; else the most specific error."""
     first = errors[0]
     same = [e for e in errors if e["loc"][:2] == first["loc"][:2]]
+    raw = next((e["input"] for e in same if e["type"] == "float_type"), None)
+    if isinstance(raw, dict):
+        if "schedule" in raw:
+            meant = [e for e in same if "Schedule" in e["loc"]]
+        else:
+            meant = [e for e in same if "Schedule" not in e["loc"] and
+                     e["type"] != "float_type"]
+        same = meant or same
     non_float = [e for e in same if e["type"] not in ("float_type", "float_parsing",
                                                       "model_type", "model_attributes_type")]
     pool = non_float or same

@@ -1,0 +1,83 @@
+"""The command line as a user runs it."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from compellence import __version__
+from compellence.cli import app
+
+runner = CliRunner()
+
+
+def test_version():
+    r = runner.invoke(app, ["--version"])
+    assert r.exit_code == 0 and __version__ in r.output
+
+
+def test_run_prints_outcomes_terms_and_caveat():
+    r = runner.invoke(app, ["run", "iran-2025-surrender", "--runs", "500"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    for word in ("capitulation", "deal", "95% interval", "identity", "sacred", "not a forecast"):
+        assert word in r.output
+
+
+def test_run_json_matches_the_engine():
+    r = runner.invoke(app, ["run", "iran-2015-jcpoa", "--runs", "400", "--json"])
+    assert r.exit_code == 0
+    data = json.loads(r.output)
+    assert data["runs"] == 400
+    shares = [v["share"] for v in data["outcomes"].values()]
+    assert abs(sum(shares) - 1) < 1e-9
+    lo, hi = data["outcomes"]["deal"]["ci95"]
+    assert lo <= data["outcomes"]["deal"]["share"] <= hi
+    assert set(data["term_means"]) == {"resist", "escalate", "deal", "capitulate"}
+
+
+def test_run_writes_parquet_and_csv(tmp_path):
+    for suffix in (".parquet", ".csv"):
+        path = tmp_path / f"out{suffix}"
+        r = runner.invoke(app, ["run", "iran-2015-jcpoa", "--runs", "300", "--out", str(path)])
+        assert r.exit_code == 0, r.output
+        frame = pd.read_parquet(path) if suffix == ".parquet" else pd.read_csv(path)
+        assert len(frame) == 300 and {"run", "outcome", "rounds"} <= set(frame.columns)
+
+
+def test_run_with_set_override_changes_the_result():
+    base = json.loads(runner.invoke(app, ["run", "iran-2015-jcpoa", "--runs", "500",
+                                          "--json"]).output)
+    hard = json.loads(runner.invoke(app, ["run", "iran-2015-jcpoa", "--runs", "500", "--json",
+                                          "--set", "coercer.demand=1.0",
+                                          "--set", "coercer.accepts_limited_deal=0.0"]).output)
+    assert hard["outcomes"]["deal"]["share"] < base["outcomes"]["deal"]["share"]
+
+
+def test_explain_decomposes_one_decision():
+    r = runner.invoke(app, ["explain", "iran-2025-surrender", "--run", "3", "--round", "0",
+                            "--json"])
+    assert r.exit_code == 0, r.output
+    dec = json.loads(r.output)
+    total = [sum(dec["terms"][t][a] for t in dec["terms"]) for a in range(4)]
+    assert total == __import__("pytest").approx(dec["utility"])
+    assert abs(sum(dec["probabilities"]) - 1) < 1e-9
+    r = runner.invoke(app, ["explain", "iran-2025-surrender"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0 and "probability" in r.output
+
+
+def test_claims_json_and_exit_code():
+    r = runner.invoke(app, ["claims", "--runs", "1000", "--json"])
+    data = json.loads(r.output)
+    assert len(data["claims"]) == 9
+    assert r.exit_code == (0 if data["all_passed"] else 1)
+    assert all({"essay", "contrast", "threshold", "runs", "quantity"} <= set(c)
+               for c in data["claims"])
+
+
+def test_scenarios_and_schema():
+    r = runner.invoke(app, ["scenarios"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0 and "iran-2025-surrender" in r.output
+    r = runner.invoke(app, ["schema"])
+    assert r.exit_code == 0 and "Leader" in json.loads(r.output)["$defs"]

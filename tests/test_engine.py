@@ -1,0 +1,59 @@
+"""Engine behaviour: outcomes, events, trajectories."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from compellence.engine import simulate
+from compellence.engine.simulate import TRAJECTORY_VARS
+from compellence.scenario import load_scenario
+
+
+def test_outcome_shares_and_rounds_are_consistent():
+    res = simulate(load_scenario("iran-2025-surrender"), runs=3000)
+    t = res.outcome_table()
+    assert abs(t["share"].sum() - 1) < 1e-12
+    ended = res.runs[res.runs["outcome"] != "ongoing"]
+    assert (ended["rounds"] < res.horizon).all()
+    assert (res.runs.loc[res.runs["outcome"] == "ongoing", "rounds"] == res.horizon).all()
+
+
+def test_war_needs_escalation_and_deals_need_offers():
+    r = simulate(load_scenario("iran-2025-surrender"), runs=3000).runs
+    assert (r.loc[r["outcome"] == "war", "escalations"] >= 1).all()
+    assert (r.loc[r["outcome"] == "deal", "deal_offers"] >= 1).all()
+
+
+def test_no_war_without_escalation_option_being_taken():
+    sc = load_scenario("iran-2015-jcpoa", {"dynamics.war_rate": 0.0})
+    assert simulate(sc, runs=1000).share("war") == 0.0
+
+
+def test_scheduled_killing_makes_every_run_a_succession():
+    r = simulate(load_scenario("iran-2026-succession"), runs=500).runs
+    assert r["martyred"].all() and (r["killed_round"] == 0).all()
+    assert (r["leader_generation"] >= 1).all()
+
+
+def test_no_threat_means_no_killing():
+    sc = load_scenario("iran-2015-jcpoa", {"dynamics.natural_death": 0.0})
+    r = simulate(sc, runs=1000).runs
+    assert not r["martyred"].any() and (r["leader_generation"] == 0).all()
+
+
+def test_trajectories_have_one_row_per_round():
+    res = simulate(load_scenario("iran-2018-max-pressure"), runs=200, trajectories=True)
+    for var in TRAJECTORY_VARS:
+        assert res.trajectories[var].shape == (res.horizon + 1, 200)
+    frame = res.trajectory_frame()
+    assert set(frame["variable"]) == set(TRAJECTORY_VARS)
+    econ = frame[frame["variable"] == "economy"].set_index("round")["median"]
+    assert econ.iloc[-1] < econ.iloc[0]  # escalating sanctions erode the economy
+    assert np.all(res.alive[0])
+
+
+def test_renege_lowers_trust_before_the_decision():
+    from compellence.engine import explain_run
+    sc = load_scenario("iran-2015-jcpoa", {"coercer.renege_rounds": [0]})
+    rec = explain_run(sc, 0)
+    assert rec[0]["state"]["trust"] < sc.regime.trust
