@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import context, probabilities, terms
 
 from compellence.engine import simulate
 from compellence.engine.simulate import decision_context
@@ -15,8 +16,6 @@ from compellence.model import dynamics as dyn
 from compellence.model.core import CAPITULATE, DEAL, RESIST
 from compellence.model.utility import base_change_resisting, material_weight
 from compellence.scenario import load_scenario
-
-from helpers import context, probabilities, terms
 
 CAP, RES, DL = CAPITULATE, RESIST, DEAL
 
@@ -30,13 +29,13 @@ def test_m1_identity_cost_of_capitulation_not_bought_off_by_relief():
 
 
 def test_m2_pressure_hardens_resolve_and_raises_base_standing():
-    L, O, S, R, D, M = context()
+    L, _, S, R, D, M = context()
     R0 = {**R, "P": np.zeros(1)}
     from compellence.model.core import Bundle
     hi = base_change_resisting(L, S, R, D, M) - base_change_resisting(L, S, Bundle(R0), D, M)
     assert hi > 0
     assert dyn.resolve_next(L, S, R, M) > S.resolve
-    L, O, S, R, D, M = context(pressure_resolve=False)
+    L, _, S, R, D, M = context(pressure_resolve=False)
     off = base_change_resisting(L, S, R, D, M) - base_change_resisting(L, S, Bundle(R0), D, M)
     assert off == 0
     assert dyn.resolve_next(L, S, R, M) == S.resolve
@@ -141,11 +140,11 @@ def test_m12_visibility_of_coercion_makes_conceding_costlier_under_pressure():
 
 
 def test_m13_exogenous_decline_raises_the_material_weight():
-    L, O, S, R, D, M = context()
+    L, _, S, _, _, M = context()
     weak = material_weight(L, _with(S, axis=0.0), M)
     strong = material_weight(L, _with(S, axis=1.0), M)
     assert weak > strong
-    L, O, S, R, D, M = context(exogenous_decline=False)
+    L, _, S, _, _, M = context(exogenous_decline=False)
     assert material_weight(L, _with(S, axis=0.0), M) == material_weight(L, _with(S, axis=1.0), M)
 
 
