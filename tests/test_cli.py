@@ -81,3 +81,13 @@ def test_scenarios_and_schema():
     assert r.exit_code == 0 and "iran-2025-surrender" in r.output
     r = runner.invoke(app, ["schema"])
     assert r.exit_code == 0 and "Leader" in json.loads(r.output)["$defs"]
+
+
+def test_run_writes_trajectory_quantiles(tmp_path):
+    path = tmp_path / "traj.csv"
+    r = runner.invoke(app, ["run", "iran-2018-max-pressure", "--runs", "300",
+                            "--trajectories", str(path)])
+    assert r.exit_code == 0, r.output
+    frame = pd.read_csv(path)
+    assert {"variable", "round", "median", "q05", "q95"} <= set(frame.columns)
+    assert frame["round"].max() == 24

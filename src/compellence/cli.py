@@ -86,22 +86,28 @@ def run(scenario: ScenarioArg,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
         chunk_size: Annotated[int, typer.Option(min=1, help="Runs per chunk (memory bound; "
                                                 "never changes the numbers).")] = 65_536,
+        traj_file: Annotated[Path | None, typer.Option(
+            "--trajectories", help="Write per-round quantiles of the state to this .csv.")]
+        = None,
         sets: SetOpt = None) -> None:
     """Run an ensemble: outcome shares with 95% intervals and the terms behind the choices."""
     from compellence.engine import simulate
 
     if out_file is not None and out_file.suffix not in (".parquet", ".csv"):
         _fail(f"{out_file}: --out expects a .parquet or .csv file name")
+    if traj_file is not None and traj_file.suffix != ".csv":
+        _fail(f"{traj_file}: --trajectories expects a .csv file name")
     sc = _load(scenario, sets)
     n = runs or sc.runs
+    want = traj_file is not None
     if as_json or n <= chunk_size:
-        res = simulate(sc, runs=n, seed=seed, chunk_size=chunk_size)
+        res = simulate(sc, runs=n, seed=seed, chunk_size=chunk_size, trajectories=want)
     else:
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
                 "{task.completed:,}/{task.total:,} runs"), TimeRemainingColumn(),
                 console=err, transient=True) as bar:
             task = bar.add_task(sc.name, total=n)
-            res = simulate(sc, runs=n, seed=seed, chunk_size=chunk_size,
+            res = simulate(sc, runs=n, seed=seed, chunk_size=chunk_size, trajectories=want,
                            progress=lambda k: bar.advance(task, k))
     if out_file is not None:
         frame = res.runs.assign(outcome=res.runs["outcome"].astype(str))
@@ -112,6 +118,11 @@ def run(scenario: ScenarioArg,
                 frame.to_parquet(out_file, index=False)
         except OSError as exc:
             _fail(f"{out_file}: cannot write: {exc}")
+    if traj_file is not None:
+        try:
+            res.trajectory_frame().to_csv(traj_file, index=False)
+        except OSError as exc:
+            _fail(f"{traj_file}: cannot write: {exc}")
     if as_json:
         print(json.dumps(res.to_dict(), indent=2))
         return
@@ -149,6 +160,8 @@ def _print_run(sc, res, out_file: Path | None) -> None:
     out.print(f"What keeps him from capitulating, largest first: {top or 'nothing'}")
     if out_file is not None:
         out.print(f"Per-run results written to {out_file}")
+    if res.trajectories is not None:
+        out.print("Per-round quantiles of the state written with --trajectories")
     out.print(f"[dim]{CAVEAT}[/]")
 
 

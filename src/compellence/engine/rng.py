@@ -21,7 +21,7 @@ import numpy as np
 BLOCK = 4096
 
 #: Uniform draws per run per round, by purpose (columns of :meth:`RoundStreams.draw`).
-DRAWS = ("choice", "accept", "war", "strike", "kill", "natural", "collapse")
+DRAWS = ("choice", "accept", "war", "strike", "kill", "natural", "collapse", "shock")
 U = {name: k for k, name in enumerate(DRAWS)}
 
 _ROUND_STREAM, _PARAM_STREAM = 0, 1

@@ -151,6 +151,7 @@ def simulate_chunk(sc: Scenario, seed: int, start: int, stop: int, *,
         if traj is not None:
             _snapshot(traj, t, S, R)
         strike = (u[:, U["strike"]] < R.strikes).astype(float)
+        shock = (u[:, U["shock"]] < D.unrest_shock_rate).astype(float)
 
         terms = decision_terms(L, O, S, R, D, M)
         utility = sum(terms.values())
@@ -186,7 +187,7 @@ def simulate_chunk(sc: Scenario, seed: int, start: int, stop: int, *,
 
         econ = dyn.economy_next(S, R, D, strike)
         nxt = Bundle(
-            economy=econ, unrest=dyn.unrest_next(S, D, strike, econ),
+            economy=econ, unrest=dyn.unrest_next(S, D, strike, econ, shock),
             base=dyn.base_next(L, S, R, D, M, strike), trust=dyn.trust_next(S, D),
             axis=dyn.axis_next(S, D), resolve=dyn.resolve_next(L, S, R, M),
             program=dyn.program_next(S, D, strike), credit=S.credit,

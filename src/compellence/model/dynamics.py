@@ -25,10 +25,13 @@ def economy_next(S: Bundle, R: Bundle, D: Bundle, strike: np.ndarray) -> np.ndar
     return np.clip(S.economy - decay + recovery, 0.0, 1.0)
 
 
-def unrest_next(S: Bundle, D: Bundle, strike: np.ndarray, economy: np.ndarray) -> np.ndarray:
-    """Unrest follows economic hardship (1 − economy) and drops in the rally after a strike."""
+def unrest_next(S: Bundle, D: Bundle, strike: np.ndarray, economy: np.ndarray,
+                shock: np.ndarray) -> np.ndarray:
+    """Unrest follows economic hardship (1 − economy), jumps with an exogenous shock, and
+    drops in the rally after a strike."""
     drift = D.unrest_rate * ((1.0 - economy) - S.unrest)
-    return np.clip(S.unrest + drift - D.rally * strike, 0.0, 1.0)
+    jump = D.unrest_shock_size * shock - D.rally * strike
+    return np.clip(S.unrest + drift + jump, 0.0, 1.0)
 
 
 def base_next(L: Bundle, S: Bundle, R: Bundle, D: Bundle, M: Bundle,

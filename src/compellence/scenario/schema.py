@@ -230,6 +230,10 @@ class Dynamics(Section):
                                 "Damage of one strike to the core program.")
     unrest_rate: Num = param(0.08, 0, 1, "share of the gap per round", "state",
                              "Speed at which unrest follows economic hardship (1 − economy).")
+    unrest_shock_rate: Num = param(0.05, 0, 1, "probability per round", "state",
+                                   "Chance of an exogenous unrest shock (protests, a spark).")
+    unrest_shock_size: Num = param(0.15, 0, 1, "unrest per shock", "state",
+                                   "Jump in unrest when a shock happens.")
     rally: Num = param(0.05, 0, 1, "unrest per event", "M2",
                        "Unrest removed by the rally after a strike on the country.")
     base_gain: Num = param(0.05, 0, 1, "standing per round per unit pressure", "M2/M3",
