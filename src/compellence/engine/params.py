@@ -60,6 +60,12 @@ class RunParams:
         return value
 
 
+def preset_leader(profile: str, n: int) -> Bundle:
+    """Per-run arrays of a profile preset's leader parameters (a hypothesised type)."""
+    from compellence.scenario.profiles import PROFILES
+    return Bundle({k: np.full(n, float(v)) for k, v in PROFILES[profile].items()})
+
+
 def materialize(sc: Scenario, seed: int, start: int, stop: int) -> RunParams:
     """Per-run arrays of every numeric parameter for the runs [start, stop)."""
     leader = _section(sc.leader, "leader", seed, start, stop)

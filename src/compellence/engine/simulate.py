@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from compellence.engine.params import RunParams, materialize
+from compellence.engine.params import RunParams, materialize, preset_leader
 from compellence.engine.rng import RoundStreams, U
 from compellence.model import dynamics as dyn
 from compellence.model.coercer import adapt, effective_level, pressure_index
@@ -141,8 +141,20 @@ def simulate_chunk(sc: Scenario, seed: int, start: int, stop: int, *,
     record: list[dict] = []
     rec = None if record_run is None else record_run - start
 
+    learn = sc.coercer.learning
+    if learn.enabled:
+        hyp = {h: preset_leader(h, n) for h in ("identity-committed", "cost-benefit")}
+        for h in hyp.values():
+            h.rationality = np.full(n, learn.hypothesis_rationality)
+        belief = np.full(n, learn.prior_cost_benefit)
+        cols["switched_round"] = np.full(n, -1, np.int32)
+    O_max = O
     for t in range(T):
         u = streams.draw()
+        if learn.enabled:
+            O, limited = _learning_offer(O_max, belief, learn)
+            cols["switched_round"] = np.where(limited & (cols["switched_round"] < 0) & active,
+                                              t, cols["switched_round"])
         if sc.events.leader_killed_round == t:
             L = _succeed(L, S, O, D, M, active.copy(), active.copy(), cols, t)
         if t in sc.coercer.renege_rounds:
@@ -167,6 +179,8 @@ def simulate_chunk(sc: Scenario, seed: int, start: int, stop: int, *,
             for j, name in enumerate(TERMS):
                 term_sums[j] += terms[name][active].sum(axis=0)
             prob_sum[active] += prob[active]
+        if learn.enabled:
+            belief = np.where(active, _update_belief(belief, hyp, action, O, S, R, D, M), belief)
         if rec is not None and active[rec]:
             record.append(_record(t, rec, terms, utility, prob, action, accepted, war, S, R, L))
 
@@ -206,12 +220,39 @@ def simulate_chunk(sc: Scenario, seed: int, start: int, stop: int, *,
     if traj is not None:
         _snapshot(traj, T, S, round_pressure(p, T, bump, listed))
 
+    if learn.enabled:
+        cols["belief_cost_benefit"] = belief
     made = np.maximum(np.where(cols["outcome"] == 0, T, cols["rounds"] + 1), 1)
     for j, name in enumerate(("resist", "escalate", "deal", "capitulate")):
         cols[f"p_{name}"] = prob_sum[:, j] / made
     for key in ("economy", "unrest", "base", "trust", "program", "axis", "resolve"):
         cols[f"final_{key}"] = S[key]
     return ChunkResult(cols, term_sums, decisions, traj, alive, record)
+
+
+def _learning_offer(O: Bundle, belief: np.ndarray, learn) -> tuple[Bundle, np.ndarray]:
+    """The Bayesian coercer's offer: maximal while it believes the leader cost-benefit
+    (belief >= threshold), the limited offer below it."""
+    limited = belief < learn.threshold
+    offer = Bundle(O)
+    offer.demand = np.where(limited, learn.limited_demand, O.demand)
+    offer.relief = np.where(limited, learn.limited_relief, O.relief)
+    offer.face_saving = np.where(limited, learn.limited_face_saving, O.face_saving)
+    return offer, limited
+
+
+def _update_belief(belief: np.ndarray, hyp: dict[str, Bundle], action: np.ndarray, O: Bundle,
+                   S: Bundle, R: Bundle, D: Bundle, M: Bundle) -> np.ndarray:
+    """Bayes' rule on the leader's observed action, with each hypothesised type's logit
+    choice probabilities at the same state and offer (the model's own terms)."""
+    rows = np.arange(action.size)
+    like = {}
+    for name, Lh in hyp.items():
+        u = sum(decision_terms(Lh, O, S, R, D, M).values())
+        like[name] = choice_probabilities(u, Lh.rationality)[rows, action]
+    num = belief * like["cost-benefit"]
+    den = num + (1.0 - belief) * like["identity-committed"]
+    return np.where(den > 0, num / np.maximum(den, 1e-300), belief)
 
 
 def _snapshot(traj: dict[str, np.ndarray], t: int, S: Bundle, R: Bundle) -> None:

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from compellence.scenario.distributions import Distribution, _Dist
 from compellence.scenario.profiles import IDENTITY_COMMITTED as _ID
@@ -183,6 +190,27 @@ class Adaptive(Section):
         description="Instruments the adaptive rule raises.")
 
 
+class Learning(Section):
+    """A Bayesian coercer (issue: the game): it updates its belief that the leader is
+    cost-benefit from the answers it sees, and offers the limited deal once that belief
+    falls below the threshold at which a maximal demand stops paying (``compellence game``)."""
+
+    enabled: bool = Field(False, description="Learn the leader's type from his answers.")
+    prior_cost_benefit: float = param(0.5, 0, 1, "probability", "game",
+                                      "Initial belief that the leader is cost-benefit.")
+    threshold: float = param(0.54, 0, 1, "probability", "game",
+                             "Belief below which the coercer switches to the limited offer; "
+                             "the default is what `compellence game iran-2025-surrender` prints.")
+    hypothesis_rationality: float = param(
+        1.0, 0.01, 20, "1/utility", "game",
+        "λ the coercer attributes to the leader when reading his answers: low values make "
+        "resistance weak evidence against a cost-benefit leader, so learning is slow.")
+    limited_demand: float = param(0.4, 0, 1, "share", "M10", "Demand of the limited offer.")
+    limited_relief: float = param(0.6, 0, 1, "share", "material", "Relief of the limited offer.")
+    limited_face_saving: float = param(0.6, 0, 1, "share", "M10",
+                                       "Face-saving of the limited offer.")
+
+
 class Coercer(Section):
     """The coercer: demand, offer and pressure (constant within a run unless scheduled)."""
 
@@ -200,6 +228,7 @@ class Coercer(Section):
         description="Rounds at whose start the coercer reneges on a deal in force (M11).")
     pressure: Pressure = Field(default_factory=Pressure)
     adaptive: Adaptive = Field(default_factory=Adaptive)
+    learning: Learning = Field(default_factory=Learning)
 
 
 class Regime(Section):
@@ -272,6 +301,71 @@ class Dynamics(Section):
                               "Rally after the leader's killing in confrontation.")
 
 
+class MenuItem(Section):
+    """One coercer option in the game: a demand with its offer and pressure."""
+
+    label: str = Field(description="Action label in the game tree (unique).")
+    demand: float = param(1.0, 0, 1, "share of the core symbol", "M9", "Demand.")
+    relief: float = param(0.2, 0, 1, "share", "material", "Relief offered.")
+    face_saving: float = param(0.0, 0, 1, "share", "M10", "Face-saving terms.")
+    accepts_limited_deal: float = param(0.3, 0, 1, "probability", "M10",
+                                        "Chance a deal that keeps the core is accepted.")
+    pressure: float = param(0.5, 0, 1, "level", "M12",
+                            "Sanctions, isolation and military threat (strikes at a third).")
+    leader_threat: float = param(0.0, 0, 1, "level", "M7", "Threat to the leader's life.")
+
+
+def _default_menu() -> list[MenuItem]:
+    return [MenuItem(label="maximal", demand=1.0, relief=0.2, face_saving=0.0,
+                     accepts_limited_deal=0.05, pressure=0.9, leader_threat=0.7),
+            MenuItem(label="limited", demand=0.4, relief=0.6, face_saving=0.6,
+                     accepts_limited_deal=1.0, pressure=0.5, leader_threat=0.0)]
+
+
+class Game(Section):
+    """The coercion game (`compellence game`): nature draws the leader's type from the
+    coercer's prior, the coercer picks from a menu, the leader answers; 1-3 stages."""
+
+    types: list[ProfileName] = Field(
+        default_factory=lambda: ["identity-committed", "cost-benefit"], min_length=1,
+        max_length=4, description="Leader types nature draws from (profile names).")
+    prior: list[float] | None = Field(
+        None, description="Coercer's prior over types (sums to 1); default uniform.")
+    stages: int = Field(1, ge=1, le=3, description="Rounds of demand and answer; only "
+                        "resistance leads to the next stage.")
+    discount: float = param(0.9, 0, 1, "ratio", "game", "Weight of each later stage.")
+    rationality: float = param(4.0, 0, 50, "1/utility", "game",
+                               "λ of the logit QRE reported by default.")
+    concession_value: float = param(1.0, 0, 10, "coercer utility per unit conceded", "game",
+                                    "What a unit of concession is worth to the coercer.")
+    war_value: float = param(-1.0, -10, 10, "coercer utility", "game",
+                             "The coercer's payoff from war.")
+    pressure_cost: float = param(0.3, 0, 10, "coercer utility per unit pressure", "game",
+                                 "What sustaining pressure costs the coercer per stage.")
+    threat_cost: float = param(0.1, 0, 10, "coercer utility per unit threat", "game",
+                               "What threatening the leader's life costs the coercer.")
+    menu: list[MenuItem] = Field(default_factory=_default_menu, min_length=1,
+                                 description="The coercer's options.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Game:
+        labels = [m.label for m in self.menu]
+        if len(set(labels)) != len(labels):
+            raise ValueError(f"menu labels must be unique, got {labels}")
+        if len(set(self.types)) != len(self.types):
+            raise ValueError(f"types must be distinct, got {self.types}")
+        if self.prior is not None and (len(self.prior) != len(self.types) or
+                                       any(p < 0 for p in self.prior) or
+                                       abs(sum(self.prior) - 1.0) > 1e-9):
+            raise ValueError("prior needs one non-negative weight per type, summing to 1")
+        return self
+
+    def prior_vector(self) -> list[float]:
+        """The prior over types (uniform when not given)."""
+        return list(self.prior) if self.prior is not None else [1.0 / len(self.types)] * \
+            len(self.types)
+
+
 class Events(Section):
     """Scheduled events."""
 
@@ -326,4 +420,5 @@ class Scenario(Section):
     regime: Regime = Field(default_factory=Regime)
     dynamics: Dynamics = Field(default_factory=Dynamics)
     events: Events = Field(default_factory=Events)
+    game: Game = Field(default_factory=Game)
     mechanisms: Mechanisms = Field(default_factory=Mechanisms)

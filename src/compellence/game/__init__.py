@@ -1,0 +1,1 @@
+"""The game: extensive-form construction from the utility terms, solvers, .efg export."""

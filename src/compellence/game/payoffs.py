@@ -1,0 +1,98 @@
+"""Stage payoffs of the game, from the simulator's own utility terms.
+
+The leader's payoff for each action is exactly the utility the simulator's
+logit choice uses at round 0 of the scenario with that type and menu item
+(:func:`compellence.model.utility.decision_terms`). The coercer's payoff is
+defined here, from the same offer geometry and war probability:
+
+- resist: − pressure_cost · P − threat_cost · threat (pressure goes on);
+- escalate: p_war · war_value + (1 − p_war) · resist;
+- deal: p_acc · concession_value · x_deal + (1 − p_acc) · resist;
+- capitulate: concession_value · demand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from compellence.engine.simulate import decision_context
+from compellence.model.core import CAPITULATE, DEAL, ESCALATE, RESIST, TERMS
+from compellence.model.utility import decision_terms, offer_geometry, war_probability
+from compellence.scenario.distributions import _Dist
+from compellence.scenario.loader import _set_dotted, validate
+from compellence.scenario.schema import MenuItem, Scenario
+
+
+@dataclass(frozen=True)
+class StagePayoffs:
+    """One stage's payoffs for the four leader actions, and the leader's terms."""
+
+    leader: np.ndarray      # (4,)
+    coercer: np.ndarray     # (4,)
+    terms: dict[str, np.ndarray]
+    rationality: float
+
+
+def menu_overrides(item: MenuItem) -> dict[str, Any]:
+    """Scenario overrides that put a menu item in force (fixed pressure, no adaptation)."""
+    return {
+        "coercer.demand": item.demand, "coercer.relief": item.relief,
+        "coercer.face_saving": item.face_saving,
+        "coercer.accepts_limited_deal": item.accepts_limited_deal,
+        "coercer.pressure.sanctions": item.pressure, "coercer.pressure.isolation": item.pressure,
+        "coercer.pressure.military_threat": item.pressure,
+        "coercer.pressure.strikes": item.pressure / 3,
+        "coercer.pressure.leader_threat": item.leader_threat,
+        "coercer.adaptive.enabled": False,
+    }
+
+
+def type_scenario(sc: Scenario, leader_type: str, item: MenuItem) -> Scenario:
+    """The scenario as the given type faces the given menu item. The scenario's own leader
+    (with its overrides) is used for its own profile; other types are the presets."""
+    data = sc.model_dump(mode="json", by_alias=True, exclude={"extends"})
+    over = menu_overrides(item)
+    if leader_type != sc.leader.profile:
+        over["leader.profile"] = leader_type
+    for key, value in over.items():
+        _set_dotted(data, key, value)
+    out = validate(data, f"game type {leader_type}, menu {item.label}")
+    for section in (out.leader, out.coercer, out.coercer.pressure, out.regime, out.dynamics):
+        for name in type(section).model_fields:
+            value = getattr(section, name)
+            if isinstance(value, _Dist):  # an uncertain parameter enters the game at its mean
+                setattr(section, name, value.mean())
+    return out
+
+
+def coercer_payoffs(sc: Scenario, item: MenuItem, G: Any, R: Any, D: Any) -> np.ndarray:
+    """The coercer's stage payoff for each leader action (see the module docstring)."""
+    g = sc.game
+    status_quo = -g.pressure_cost * float(R.P[0]) - g.threat_cost * item.leader_threat
+    p_war = float(war_probability(R, D)[0])
+    p_acc = float(G.p_acc[0])
+    out = np.empty(4)
+    out[RESIST] = status_quo
+    out[ESCALATE] = p_war * g.war_value + (1 - p_war) * status_quo
+    out[DEAL] = p_acc * g.concession_value * float(G.x_deal[0]) + (1 - p_acc) * status_quo
+    out[CAPITULATE] = g.concession_value * item.demand
+    return out
+
+
+def stage_payoffs(sc: Scenario, leader_type: str, item: MenuItem) -> StagePayoffs:
+    """Leader and coercer payoffs when a leader of ``leader_type`` faces ``item``."""
+    L, O, S, R, D, M = decision_context(type_scenario(sc, leader_type, item))
+    terms = decision_terms(L, O, S, R, D, M)
+    leader = sum(terms[t] for t in TERMS)[0]
+    G = offer_geometry(L, O, S, M)
+    return StagePayoffs(leader=np.asarray(leader, float),
+                        coercer=coercer_payoffs(sc, item, G, R, D),
+                        terms={k: v[0] for k, v in terms.items()},
+                        rationality=float(L.rationality[0]))
+
+
+__all__ = ["StagePayoffs", "coercer_payoffs", "menu_overrides", "stage_payoffs",
+           "type_scenario"]
