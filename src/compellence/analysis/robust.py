@@ -1,0 +1,172 @@
+"""Robust coercer strategies under uncertainty about the leader ("Washington's dilemma").
+
+Each strategy (a ``[coercer]`` table: a built-in name from
+``compellence/scenario/strategies`` or a TOML file) replaces the scenario's coercer
+and is run over the *same* sample of leader uncertainty: the leader's type drawn
+from a mixture (``--types identity-committed:0.5,cost-benefit:0.5``) and any
+parameter ranges (``--over leader.martyrdom_valuation=-0.5:0.8``), sampled by a
+Latin hypercube. Every strategy meets the same uncertainty points with the same
+seeds (common random numbers), so differences are not sampling noise.
+
+The coercer's value of a point is what it obtains, concession × (capitulation share
+× demand + deal share × min(demand, core threshold)), plus weighted shares of the
+costly outcomes (defaults in :data:`DEFAULT_VALUES`, a stated judgement a user can
+change). Per strategy we
+report the mean outcome shares, the mean value, the worst case (lowest value over
+points), the regret (best strategy's value at a point minus this one's: mean and
+maximum) and the satisficing score (share of points whose value reaches
+``satisfice``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from compellence.analysis.design import DesignError, ParamRange
+from compellence.analysis.sweep import aggregate, point_seed, scenario_at
+from compellence.engine import simulate
+from compellence.scenario.loader import ScenarioError, _merge
+from compellence.scenario.profiles import PROFILES
+from compellence.scenario.schema import Scenario
+
+#: The coercer's values, as in the game's coercer payoff: each unit of the core
+#: program conceded is worth ``concession`` (a capitulation concedes the demand, a
+#: deal min(demand, core threshold)); a stalemate under sustained pressure, war,
+#: regime collapse and a killed leader (martyrdom, escalation risk) are costs.
+DEFAULT_VALUES = {"concession": 1.0, "ongoing": -0.2, "war": -1.0, "collapse": -0.5,
+                  "leader_killed": -0.3}
+
+STRATEGY_PACKAGE = "compellence.scenario.strategies"
+
+
+def strategy_names() -> list[str]:
+    files = resources.files(STRATEGY_PACKAGE).iterdir()
+    return sorted(f.name.removesuffix(".toml") for f in files if f.name.endswith(".toml"))
+
+
+def load_strategy(ref: str) -> tuple[str, dict[str, Any]]:
+    """A strategy's name and its ``[coercer]`` table."""
+    if ref in strategy_names():
+        text = resources.files(STRATEGY_PACKAGE).joinpath(f"{ref}.toml").read_text("utf-8")
+        source = f"strategy '{ref}'"
+    elif Path(ref).is_file():
+        text, source = Path(ref).read_text("utf-8"), ref
+    else:
+        raise ScenarioError(ref, "", "not a built-in strategy (" + ", ".join(strategy_names())
+                            + ") nor a file")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(source, "", f"malformed TOML: {exc}") from None
+    if not isinstance(data.get("coercer"), dict):
+        raise ScenarioError(source, "coercer", "a strategy file needs a [coercer] table")
+    return str(data.get("name", Path(ref).stem)), data["coercer"]
+
+
+def parse_types(text: str) -> dict[str, float]:
+    """``identity-committed:0.5,cost-benefit:0.5`` → normalised weights."""
+    out: dict[str, float] = {}
+    for part in text.split(","):
+        name, _, w = part.partition(":")
+        name = name.strip()
+        if name not in PROFILES:
+            raise DesignError(f"--types: unknown profile '{name}' (expected one of "
+                              f"{', '.join(PROFILES)})")
+        try:
+            out[name] = float(w) if w else 1.0
+        except ValueError:
+            raise DesignError(f"--types: weight of '{name}' must be a number") from None
+    total = sum(out.values())
+    if total <= 0 or any(v < 0 for v in out.values()):
+        raise DesignError("--types: weights must be non-negative with a positive sum")
+    return {k: v / total for k, v in out.items()}
+
+
+@dataclass
+class RobustResult:
+    """The per-strategy table and the per-point outcomes behind it."""
+
+    table: pd.DataFrame
+    points: pd.DataFrame
+    values: dict[str, float]
+
+
+def uncertainty_sample(over: list[ParamRange], types: dict[str, float], samples: int,
+                       seed: int) -> pd.DataFrame:
+    """A Latin hypercube over the parameter ranges plus one dimension for the type."""
+    from scipy.stats import qmc
+    unit = qmc.LatinHypercube(d=len(over) + 1, seed=np.random.default_rng(seed)).random(samples)
+    frame = pd.DataFrame({p.path: p.low + unit[:, k] * (p.high - p.low)
+                          for k, p in enumerate(over)})
+    names = list(types)
+    cdf = np.cumsum([types[n] for n in names])
+    frame["leader.profile"] = [names[min(int(np.searchsorted(cdf, u, side="right")),
+                                         len(names) - 1)] for u in unit[:, -1]]
+    return frame
+
+
+def robust(sc: Scenario, strategies: list[str], over: list[ParamRange],
+           types: dict[str, float], samples: int = 64, runs: int = 500, seed: int = 0,
+           satisfice: float = 0.3, values: dict[str, float] | None = None) -> RobustResult:
+    """Evaluate each strategy over the same sampled uncertainty about the leader."""
+    values = {**DEFAULT_VALUES, **(values or {})}
+    sample = uncertainty_sample(over, types, samples, seed)
+    base = sc.model_dump(mode="json", by_alias=True, exclude={"extends"})
+    rows = []
+    for ref in strategies:
+        name, coercer = load_strategy(ref)
+        raw = _merge(base, {"coercer": coercer})
+        for k, point in sample.iterrows():
+            params = {"leader.profile": point["leader.profile"],
+                      **{p.path: float(point[p.path]) for p in over}}
+            s = scenario_at_profile(raw, params)
+            agg = aggregate(simulate(s, runs=runs, seed=point_seed(seed, k)))
+            value = coercer_value(s, agg, values)
+            rows.append({"strategy": name, "point": k, "type": point["leader.profile"],
+                         **{p.path: float(point[p.path]) for p in over}, **agg,
+                         "value": value})
+    pts = pd.DataFrame(rows)
+    best = pts.groupby("point")["value"].transform("max")
+    pts["regret"] = best - pts["value"]
+    g = pts.groupby("strategy", sort=False)
+    table = pd.DataFrame({
+        "capitulation": g["capitulation"].mean(), "deal": g["deal"].mean(),
+        "war": g["war"].mean(), "collapse": g["collapse"].mean(),
+        "ongoing": g["ongoing"].mean(), "leader_killed": g["leader_killed"].mean(),
+        "mean_value": g["value"].mean(), "worst_case": g["value"].min(),
+        "mean_regret": g["regret"].mean(), "max_regret": g["regret"].max(),
+        "satisficing": g["value"].apply(lambda v: float((v >= satisfice).mean())),
+    }).reset_index()
+    return RobustResult(table, pts, values)
+
+
+def _number(value: Any) -> float:
+    return float(value.mean()) if hasattr(value, "mean") else float(value)
+
+
+def coercer_value(s: Scenario, agg: dict[str, float], values: dict[str, float]) -> float:
+    """The coercer's value of a point's outcome shares (see the module docstring)."""
+    d = _number(s.coercer.demand)
+    core = _number(s.regime.core_threshold)
+    got = agg["capitulation"] * d + agg["deal"] * min(d, core)
+    return values["concession"] * got + sum(values[k] * agg[k] for k in
+                                            ("ongoing", "war", "collapse", "leader_killed"))
+
+
+def scenario_at_profile(raw: dict[str, Any], params: dict[str, Any]) -> Scenario:
+    """Like :func:`scenario_at`, but the leader's profile (a string) is set first."""
+    import copy
+
+    from compellence.scenario.loader import _set_dotted, validate
+    data = copy.deepcopy(raw)
+    if "leader.profile" in params:
+        _set_dotted(data, "leader.profile", params["leader.profile"])
+    rest = {k: v for k, v in params.items() if k != "leader.profile"}
+    return scenario_at(data, rest) if rest else validate(data, "uncertainty point")
