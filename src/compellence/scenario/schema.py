@@ -94,7 +94,8 @@ class Leader(Section):
         "Weight of the leader's personal and regime survival risk.")
     believed_collapse_base: Num = param(
         _ID["believed_collapse_base"], 0, 1, "probability", "M6",
-        "Believed probability of regime collapse after any concession (h0).")
+        "Believed probability of regime collapse after any concession (h0); default: Archigos'"
+        " irregular or foreign removals, 20.7% of spells over 4.09 years ≈ 5% a year.")
     believed_collapse_slope: Num = param(
         _ID["believed_collapse_slope"], 0, 1, "probability per unit concession", "M6",
         "Believed extra collapse probability per unit conceded: the 1979 lesson (φ).")

@@ -1,0 +1,1 @@
+"""Evidence: loaders for real coercion data, and episodes (situations with observed outcomes)."""

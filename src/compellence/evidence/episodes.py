@@ -1,0 +1,93 @@
+"""Episode sets: situations at a decision point with the outcome observed, as TOML.
+
+An episode names a scenario (built-in or a path relative to the episode file),
+optional field overrides (``[episode.set]``, dotted paths as in ``--set``), the
+horizon in rounds, the observed outcome class (one of the model's outcomes), how
+that class was coded, and its sources. See docs/evidence.md for the format and a
+worked example for another country.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from compellence.scenario.loader import ScenarioError, load_scenario
+from compellence.scenario.schema import Scenario
+
+Outcome = Literal["ongoing", "capitulation", "deal", "war", "collapse"]
+PACKAGE = "compellence.evidence.sets"
+
+
+class Episode(BaseModel):
+    """One decision point and what happened."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    when: str = ""
+    scenario: str = Field(description="Built-in scenario name or a path (relative to the file).")
+    set: dict[str, Any] = Field(default_factory=dict, description="Field overrides.")
+    horizon: int | None = Field(None, ge=1, le=600, description="Rounds (default: scenario's).")
+    outcome: Outcome
+    coding: str = Field(min_length=1, description="Why this outcome class.")
+    sources: list[str] = Field(min_length=1)
+
+
+class EpisodeSet(BaseModel):
+    """A named set of episodes."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    description: str = ""
+    runs: int = Field(1000, ge=10)
+    episode: list[Episode] = Field(min_length=1)
+
+
+def builtin_sets() -> list[str]:
+    return sorted(f.name.removesuffix(".toml") for f in resources.files(PACKAGE).iterdir()
+                  if f.name.endswith(".toml"))
+
+
+def load_episodes(ref: str | Path | None = None) -> tuple[EpisodeSet, Path | None, str]:
+    """An episode set by built-in name (default: iran) or path; its folder and label."""
+    ref = "iran" if ref is None else str(ref)
+    if ref in builtin_sets():
+        text = resources.files(PACKAGE).joinpath(f"{ref}.toml").read_text("utf-8")
+        folder, source = None, f"built-in episodes '{ref}'"
+    else:
+        path = Path(ref)
+        if not path.is_file():
+            raise ScenarioError(ref, "", "no such episode file (built-in sets: "
+                                + ", ".join(builtin_sets()) + ")")
+        text, folder, source = path.read_text("utf-8"), path.parent, str(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(source, "", f"malformed TOML: {exc}") from None
+    try:
+        eps = EpisodeSet.model_validate(data)
+    except ValidationError as exc:
+        e = exc.errors(include_url=False)[0]
+        raise ScenarioError(source, ".".join(map(str, e["loc"])), e["msg"]) from None
+    ids = [e.id for e in eps.episode]
+    if len(set(ids)) != len(ids):
+        raise ScenarioError(source, "episode.id", f"episode ids must be unique, got {ids}")
+    return eps, folder, source
+
+
+def episode_scenario(ep: Episode, folder: Path | None,
+                     extra: dict[str, Any] | None = None) -> Scenario:
+    """The scenario of an episode with its overrides (and any extra ones) applied."""
+    ref = ep.scenario
+    if folder is not None and not Path(ref).is_absolute() and (folder / ref).is_file():
+        ref = str(folder / ref)
+    over = {**ep.set, **(extra or {})}
+    if ep.horizon is not None:
+        over["horizon"] = ep.horizon
+    if "leader.profile" in over:   # a profile first, so that leader fields override it
+        over = {"leader.profile": over.pop("leader.profile"), **over}
+    return load_scenario(ref, over)
