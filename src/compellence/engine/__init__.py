@@ -37,8 +37,10 @@ def simulate(sc: Scenario, runs: int | None = None, seed: int | None = None, *,
     frame.insert(0, "run", np.arange(runs))
     frame["outcome"] = pd.Categorical.from_codes(frame["outcome"].astype(int),
                                                  categories=list(OUTCOMES))
-    traj = alive = None
+    traj = alive = term_rounds = by_round = None
     if trajectories:
+        term_rounds = sum(p.term_rounds for p in parts)  # type: ignore[misc]
+        by_round = sum(p.decisions_by_round for p in parts)  # type: ignore[misc]
         traj = {k: np.concatenate([p.trajectories[k] for p in parts], axis=1)  # type: ignore
                 for k in parts[0].trajectories}  # type: ignore[union-attr]
         alive = np.concatenate([p.alive for p in parts], axis=1)  # type: ignore[misc]
@@ -46,6 +48,7 @@ def simulate(sc: Scenario, runs: int | None = None, seed: int | None = None, *,
         scenario_name=sc.name, seed=seed, horizon=sc.horizon, runs=frame,
         term_sums=sum((p.term_sums for p in parts), np.zeros((len(TERMS), 4))),
         decisions=sum(p.decisions for p in parts), trajectories=traj, alive=alive,
+        term_rounds=term_rounds, decisions_by_round=by_round,
     )
 
 

@@ -33,6 +33,8 @@ class Results:
     decisions: int
     trajectories: dict[str, np.ndarray] | None = None
     alive: np.ndarray | None = None
+    term_rounds: np.ndarray | None = None        # (horizon, terms, 4) sums per round
+    decisions_by_round: np.ndarray | None = None  # (horizon,) decisions per round
 
     @property
     def n(self) -> int:
@@ -89,6 +91,33 @@ class Results:
                 rows.append({"variable": var, "round": t, "in_play": int(vals.size),
                              "q05": q[0], "q25": q[1], "median": q[2], "q75": q[3],
                              "q95": q[4], "mean": float(vals.mean())})
+        return pd.DataFrame(rows)
+
+    def term_frame(self) -> pd.DataFrame:
+        """Per-round mean of each term for each action (runs with trajectories only)."""
+        if self.term_rounds is None or self.decisions_by_round is None:
+            raise ValueError("run with trajectories=True to get per-round terms")
+        rows = []
+        for t in range(self.term_rounds.shape[0]):
+            k = self.decisions_by_round[t]
+            if k == 0:
+                continue
+            for j, term in enumerate(TERMS):
+                rows.append({"round": t, "term": term, "decisions": int(k),
+                             **{a: self.term_rounds[t, j, i] / k
+                                for i, a in enumerate(ACTIONS)}})
+        return pd.DataFrame(rows)
+
+    def outcome_curves(self) -> pd.DataFrame:
+        """Share of all runs that have ended in each outcome by the end of each round."""
+        r = self.runs
+        rows = []
+        for t in range(self.horizon):
+            row = {"round": t}
+            for o in OUTCOMES[1:]:
+                row[o] = float(((r["outcome"] == o) & (r["rounds"] <= t)).mean())
+            row["in_play"] = 1.0 - sum(row[o] for o in OUTCOMES[1:])
+            rows.append(row)
         return pd.DataFrame(rows)
 
     def to_dict(self) -> dict[str, Any]:

@@ -64,6 +64,8 @@ class ChunkResult:
     trajectories: dict[str, np.ndarray] | None = None   # var -> (horizon + 1, runs)
     alive: np.ndarray | None = None                      # (horizon + 1, runs) still in play
     record: list[dict] = field(default_factory=list)     # decisions of one recorded run
+    term_rounds: np.ndarray | None = None   # (horizon, len(TERMS), 4) Σ per round
+    decisions_by_round: np.ndarray | None = None         # (horizon,) decisions per round
 
 
 def initial_state(p: RunParams) -> Bundle:
@@ -139,6 +141,8 @@ def simulate_chunk(sc: Scenario, seed: int, start: int, stop: int, *,
     traj = {v: np.empty((T + 1, n)) for v in TRAJECTORY_VARS} if trajectories else None
     alive = np.ones((T + 1, n), bool) if trajectories else None
     record: list[dict] = []
+    term_rounds = np.zeros((T, len(TERMS), 4)) if trajectories else None
+    decisions_by_round = np.zeros(T) if trajectories else None
     rec = None if record_run is None else record_run - start
 
     learn = sc.coercer.learning
@@ -177,7 +181,12 @@ def simulate_chunk(sc: Scenario, seed: int, start: int, stop: int, *,
         if k:
             decisions += k
             for j, name in enumerate(TERMS):
-                term_sums[j] += terms[name][active].sum(axis=0)
+                total = terms[name][active].sum(axis=0)
+                term_sums[j] += total
+                if term_rounds is not None:
+                    term_rounds[t, j] = total
+            if decisions_by_round is not None:
+                decisions_by_round[t] = k
             prob_sum[active] += prob[active]
         if learn.enabled:
             belief = np.where(active, _update_belief(belief, hyp, action, O, S, R, D, M), belief)
@@ -227,7 +236,8 @@ def simulate_chunk(sc: Scenario, seed: int, start: int, stop: int, *,
         cols[f"p_{name}"] = prob_sum[:, j] / made
     for key in ("economy", "unrest", "base", "trust", "program", "axis", "resolve"):
         cols[f"final_{key}"] = S[key]
-    return ChunkResult(cols, term_sums, decisions, traj, alive, record)
+    return ChunkResult(cols, term_sums, decisions, traj, alive, record, term_rounds,
+                       decisions_by_round)
 
 
 def _learning_offer(O: Bundle, belief: np.ndarray, learn) -> tuple[Bundle, np.ndarray]:

@@ -1,0 +1,1 @@
+"""Views of results: static figures and self-contained HTML reports."""
