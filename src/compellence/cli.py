@@ -971,6 +971,17 @@ def compare(a: Annotated[str, typer.Argument(help="A scenario.")],
             out.print(f"Comparison report written to {report_file}")
 
 
+@app.command("app")
+def app_command(port: Annotated[int, typer.Option(min=1, max=65535)] = 8050,
+                host: Annotated[str, typer.Option(help="Interface to listen on.")]
+                = "127.0.0.1") -> None:
+    """Serve the interactive page on http://HOST:PORT (Ctrl-C stops it)."""
+    from compellence.app.server import serve
+
+    out.print(f"compellence app on http://{host}:{port}  (Ctrl-C to stop)")
+    serve(host, port)
+
+
 @app.command()
 def scenarios() -> None:
     """List the built-in scenarios."""
