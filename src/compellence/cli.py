@@ -90,26 +90,53 @@ def run(scenario: ScenarioArg,
         traj_file: Annotated[Path | None, typer.Option(
             "--trajectories", help="Write per-round quantiles of the state to this .csv.")]
         = None,
+        backend: Annotated[str, typer.Option(help="auto (compiled where possible), numpy "
+                                             "or numba.")] = "auto",
+        stream: Annotated[bool | None, typer.Option(
+            "--stream/--no-stream", help="Keep only running totals (bounded memory); the "
+                                         "default above 2,000,000 runs without --out.")]
+        = None,
         sets: SetOpt = None) -> None:
     """Run an ensemble: outcome shares with 95% intervals and the terms behind the choices."""
-    from compellence.engine import simulate
+    from compellence.engine import BACKENDS, simulate
+    from compellence.engine.stream import simulate_stream
 
     if out_file is not None and out_file.suffix not in (".parquet", ".csv"):
         _fail(f"{out_file}: --out expects a .parquet or .csv file name")
     if traj_file is not None and traj_file.suffix != ".csv":
         _fail(f"{traj_file}: --trajectories expects a .csv file name")
+    if backend not in BACKENDS:
+        _fail(f"--backend {backend!r}: expected one of {', '.join(BACKENDS)}")
     sc = _load(scenario, sets)
     n = runs or sc.runs
     want = traj_file is not None
-    if as_json or n <= chunk_size:
-        res = simulate(sc, runs=n, seed=seed, chunk_size=chunk_size, trajectories=want)
+    streaming = stream if stream is not None else (n > 2_000_000 and out_file is None
+                                                   and not want)
+    if streaming and (out_file is not None or want):
+        _fail("--stream keeps no per-run table: drop --out and --trajectories")
+    try:
+        from compellence.engine import resolve_backend
+        resolve_backend(sc, backend, want)
+    except ValueError as exc:
+        _fail(str(exc))
+    if streaming:
+        size = chunk_size if chunk_size != 65_536 else 262_144
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
+                "{task.completed:,}/{task.total:,} runs"), TimeRemainingColumn(),
+                console=err, transient=True, disable=as_json) as bar:
+            task = bar.add_task(sc.name, total=n)
+            res = simulate_stream(sc, n, seed, chunk_size=size, backend=backend,
+                                  progress=lambda k: bar.advance(task, k))
+    elif as_json or n <= chunk_size:
+        res = simulate(sc, runs=n, seed=seed, chunk_size=chunk_size, trajectories=want,
+                       backend=backend)
     else:
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
                 "{task.completed:,}/{task.total:,} runs"), TimeRemainingColumn(),
                 console=err, transient=True) as bar:
             task = bar.add_task(sc.name, total=n)
             res = simulate(sc, runs=n, seed=seed, chunk_size=chunk_size, trajectories=want,
-                           progress=lambda k: bar.advance(task, k))
+                           progress=lambda k: bar.advance(task, k), backend=backend)
     if out_file is not None:
         frame = res.runs.assign(outcome=res.runs["outcome"].astype(str))
         try:
@@ -145,7 +172,7 @@ def _print_run(sc, res, out_file: Path | None) -> None:
     out.print(f"Leader killed in confrontation: {ev['leader_killed']:.3f} of runs; any "
               f"succession: {ev['succession']:.3f}; mean escalations per run: "
               f"{ev['mean_escalations']:.2f}")
-    if "switched_round" in res.runs:
+    if hasattr(res, "runs") and "switched_round" in res.runs:
         sw = res.runs["switched_round"]
         med = f", median round {sw[sw >= 0].median():g}" if (sw >= 0).any() else ""
         out.print(f"Learning coercer: switched to the limited offer in {(sw >= 0).mean():.3f} "
@@ -166,7 +193,7 @@ def _print_run(sc, res, out_file: Path | None) -> None:
     out.print(f"What keeps him from capitulating, largest first: {top or 'nothing'}")
     if out_file is not None:
         out.print(f"Per-run results written to {out_file}")
-    if res.trajectories is not None:
+    if getattr(res, "trajectories", None) is not None:
         out.print("Per-round quantiles of the state written with --trajectories")
     out.print(f"[dim]{CAVEAT}[/]")
 

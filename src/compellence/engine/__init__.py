@@ -18,18 +18,55 @@ from compellence.scenario.schema import Scenario
 DEFAULT_CHUNK = 65_536
 
 
+BACKENDS = ("auto", "numpy", "numba", "jax")
+
+
+def resolve_backend(sc: Scenario, backend: str, trajectories: bool = False) -> str:
+    """The backend that will run: ``auto`` is the compiled kernel where numba is installed
+    and the request is one it covers, else the NumPy reference."""
+    from compellence.engine import fast
+
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend '{backend}'; expected one of {', '.join(BACKENDS)}")
+    if backend == "numpy":
+        return "numpy"
+    if backend == "jax":
+        from compellence.engine import jax_backend
+
+        if not jax_backend.available():
+            raise ValueError("the jax backend needs JAX: pip install 'compellence[gpu]'")
+        if sc.coercer.learning.enabled or trajectories:
+            raise ValueError("the jax backend covers neither the learning coercer nor "
+                             "trajectories; use --backend numpy")
+        return "jax"
+    if fast.supports(sc, trajectories):
+        return "numba"
+    if backend == "numba":
+        raise ValueError("the numba backend needs numba installed and covers neither the "
+                         "learning coercer nor trajectories; use --backend numpy")
+    return "numpy"
+
+
 def simulate(sc: Scenario, runs: int | None = None, seed: int | None = None, *,
              chunk_size: int = DEFAULT_CHUNK, trajectories: bool = False,
-             progress: Callable[[int], None] | None = None) -> Results:
+             progress: Callable[[int], None] | None = None, backend: str = "auto") -> Results:
     """Run an ensemble of a scenario. The same scenario and seed give identical numbers
-    for any ``chunk_size``."""
+    for any ``chunk_size`` and either backend (see engine/kernel.py for the one caveat)."""
     runs = sc.runs if runs is None else runs
     seed = sc.seed if seed is None else seed
     if runs < 1 or chunk_size < 1:
         raise ValueError("runs and chunk_size must be positive")
+    which = resolve_backend(sc, backend, trajectories)
     parts: list[ChunkResult] = []
     for start, stop in chunks(runs, chunk_size):
-        parts.append(simulate_chunk(sc, seed, start, stop, trajectories=trajectories))
+        if which == "numba":
+            from compellence.engine.fast import simulate_chunk_fast
+            parts.append(simulate_chunk_fast(sc, seed, start, stop))
+        elif which == "jax":
+            from compellence.engine.jax_backend import simulate_chunk_jax
+            parts.append(simulate_chunk_jax(sc, seed, start, stop))
+        else:
+            parts.append(simulate_chunk(sc, seed, start, stop, trajectories=trajectories))
         if progress is not None:
             progress(stop - start)
     frame = pd.DataFrame({k: np.concatenate([p.columns[k] for p in parts])
@@ -59,4 +96,4 @@ def explain_run(sc: Scenario, run: int, seed: int | None = None) -> list[dict]:
     return simulate_chunk(sc, seed, run, run + 1, record_run=run).record
 
 
-__all__ = ["DEFAULT_CHUNK", "Results", "explain_run", "simulate"]
+__all__ = ["BACKENDS", "DEFAULT_CHUNK", "Results", "explain_run", "resolve_backend", "simulate"]

@@ -162,7 +162,7 @@ def simulate_chunk(sc: Scenario, seed: int, start: int, stop: int, *,
         if sc.events.leader_killed_round == t:
             L = _succeed(L, S, O, D, M, active.copy(), active.copy(), cols, t)
         if t in sc.coercer.renege_rounds:
-            S.trust = dyn.renege(S, D)
+            S.trust = np.where(active, dyn.renege(S, D), S.trust)
         R = round_pressure(p, t, bump, listed)
         if traj is not None:
             _snapshot(traj, t, S, R)

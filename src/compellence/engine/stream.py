@@ -1,0 +1,122 @@
+"""Ensembles larger than memory: chunks are simulated and folded into running totals.
+
+Memory is bounded by the chunk size, not the number of runs: each chunk's per-run
+columns are reduced to counts (outcomes, events, a histogram of rounds per outcome
+for exact medians) and sums (escalations, utility terms), then dropped. The
+summary equals the one computed from the full per-run table (a test checks it),
+because every statistic here is a sum over runs and chunking never changes a
+run's numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from compellence.engine.results import wilson
+from compellence.engine.rng import chunks
+from compellence.model.core import ACTIONS, OUTCOMES, TERMS
+from compellence.scenario.schema import Scenario
+
+
+@dataclass
+class Summary:
+    """Streaming totals of an ensemble (the statistics `compellence run` prints)."""
+
+    scenario_name: str
+    seed: int
+    horizon: int
+    n: int = 0
+    rounds_hist: np.ndarray = field(default_factory=lambda: np.zeros((5, 1), np.int64))
+    martyred: int = 0
+    succession: int = 0
+    escalations: int = 0
+    term_sums: np.ndarray = field(default_factory=lambda: np.zeros((len(TERMS), 4)))
+    decisions: int = 0
+
+    def add(self, cols: dict[str, np.ndarray], term_sums: np.ndarray, decisions: int) -> None:
+        """Fold one chunk's per-run columns into the totals."""
+        out = cols["outcome"].astype(np.int64)
+        rounds = cols["rounds"].astype(np.int64)
+        np.add.at(self.rounds_hist, (out, rounds), 1)
+        self.n += out.size
+        self.martyred += int(cols["martyred"].sum())
+        self.succession += int((cols["leader_generation"] > 0).sum())
+        self.escalations += int(cols["escalations"].sum())
+        self.term_sums = self.term_sums + term_sums
+        self.decisions += decisions
+
+    def share(self, outcome: str) -> float:
+        return float(self.rounds_hist[OUTCOMES.index(outcome)].sum() / self.n)
+
+    def outcome_table(self) -> pd.DataFrame:
+        rows = []
+        for k, name in enumerate(OUTCOMES):
+            hist = self.rounds_hist[k]
+            count = int(hist.sum())
+            lo, hi = wilson(count, self.n)
+            med = float("nan")
+            if count and name != "ongoing":
+                med = float(_median_from_hist(hist) + 1)
+            rows.append({"outcome": name, "share": count / self.n, "ci_low": lo, "ci_high": hi,
+                         "runs": count, "median_rounds": med})
+        return pd.DataFrame(rows)
+
+    def event_table(self) -> dict[str, float]:
+        return {"leader_killed": self.martyred / self.n, "succession": self.succession / self.n,
+                "mean_escalations": self.escalations / self.n}
+
+    def term_means(self) -> pd.DataFrame:
+        return pd.DataFrame(self.term_sums / max(self.decisions, 1), index=list(TERMS),
+                            columns=list(ACTIONS))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario_name, "runs": self.n, "seed": self.seed,
+            "horizon": self.horizon,
+            "outcomes": {r.outcome: {"share": r.share, "ci95": [r.ci_low, r.ci_high],
+                                     "median_rounds": None if np.isnan(r.median_rounds)
+                                     else r.median_rounds}
+                         for r in self.outcome_table().itertuples()},
+            "events": self.event_table(), "term_means": self.term_means().to_dict(),
+            "note": "conditional on the scenario's stated assumptions; not a forecast",
+        }
+
+
+def _median_from_hist(hist: np.ndarray) -> float:
+    """The median of values given as a histogram over 0..len-1 (numpy's convention)."""
+    total = int(hist.sum())
+    cum = np.cumsum(hist)
+    lo = int(np.searchsorted(cum, (total - 1) // 2 + 1))
+    hi = int(np.searchsorted(cum, total // 2 + 1))
+    return (lo + hi) / 2.0
+
+
+def simulate_stream(sc: Scenario, runs: int, seed: int | None = None, *,
+                    chunk_size: int = 262_144, backend: str = "auto",
+                    progress: Callable[[int], None] | None = None) -> Summary:
+    """Run ``runs`` runs in chunks, keeping only running totals."""
+    from compellence.engine import resolve_backend
+    from compellence.engine.simulate import simulate_chunk
+
+    seed = sc.seed if seed is None else seed
+    which = resolve_backend(sc, backend)
+    summary = Summary(sc.name, seed, sc.horizon,
+                      rounds_hist=np.zeros((len(OUTCOMES), sc.horizon + 1), np.int64))
+    for start, stop in chunks(runs, chunk_size):
+        if which == "numba":
+            from compellence.engine.fast import simulate_chunk_fast
+            part = simulate_chunk_fast(sc, seed, start, stop)
+        elif which == "jax":
+            from compellence.engine.jax_backend import simulate_chunk_jax
+            part = simulate_chunk_jax(sc, seed, start, stop)
+        else:
+            part = simulate_chunk(sc, seed, start, stop)
+        summary.add(part.columns, part.term_sums, part.decisions)
+        if progress is not None:
+            progress(stop - start)
+    return summary
