@@ -62,7 +62,7 @@ class Packed:
         self.ci[:, kn.KROUND] = -1
         self.cf = np.full((n, len(kn.C_FLT)), np.nan)
         self.prob_sum = np.zeros((n, 4))
-        self.term_acc = np.zeros((n, len(TERMS), 4))
+        self.term_acc = np.zeros((-(-n // kn.BLOCK_RUNS), len(TERMS), 4))
         self.active = np.ones(n, np.bool_)
         self.kill_round = sc.events.leader_killed_round
         self.renege = set(sc.coercer.renege_rounds)

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 try:
     import numba
     from numba import njit, prange
@@ -99,11 +101,12 @@ def _level(k, i, t, lev_const, lev_sched, is_sched, listed, cap, bump):
 
 @njit(cache=True, inline="always")
 def _add(term_acc, i, j, u0, u1, u2, u3, v0, v1, v2, v3):
-    """Add term j's values to the utilities (in the reference's order) and the totals."""
-    term_acc[i, j, 0] += v0
-    term_acc[i, j, 1] += v1
-    term_acc[i, j, 2] += v2
-    term_acc[i, j, 3] += v3
+    """Add term j's values to the utilities (in the reference's order) and to the block's
+    running totals (``term_acc``: a small (terms, 4) array shared by a block of runs)."""
+    term_acc[j, 0] += v0
+    term_acc[j, 1] += v1
+    term_acc[j, 2] += v2
+    term_acc[j, 3] += v3
     return u0 + v0, u1 + v1, u2 + v2, u3 + v3
 
 
@@ -302,13 +305,25 @@ def step_run(i, t, u, L, S, O, D, M, lev_const, lev_sched, is_sched, listed, cap
     bump[i, 2] = bump[i, 2] + ret_step[i] * esc
 
 
+#: Runs per block of the parallel loop: each block sums its utility terms in a small local
+#: array, so the totals cost no memory traffic per run.
+BLOCK_RUNS = 256
+
+
 @njit(cache=True, parallel=True)
 def round_kernel(t, u, L, S, O, D, M, lev_const, lev_sched, is_sched, listed, cap, bump, step,
                  ret_step, kill_now, renege_now, active, ci, cf, prob_sum, term_acc):
-    """One round for every run, in parallel over runs."""
-    for i in prange(active.size):
-        step_run(i, t, u, L, S, O, D, M, lev_const, lev_sched, is_sched, listed, cap, bump,
-                 step, ret_step, kill_now, renege_now, active, ci, cf, prob_sum, term_acc)
+    """One round for every run, in parallel over blocks of runs; ``term_acc`` has one
+    (terms, 4) row per block."""
+    n = active.size
+    for b in prange(term_acc.shape[0]):
+        acc = np.zeros((N_TERMS, 4))
+        for i in range(b * BLOCK_RUNS, min(n, (b + 1) * BLOCK_RUNS)):
+            step_run(i, t, u, L, S, O, D, M, lev_const, lev_sched, is_sched, listed, cap, bump,
+                     step, ret_step, kill_now, renege_now, active, ci, cf, prob_sum, acc)
+        for j in range(N_TERMS):
+            for a in range(4):
+                term_acc[b, j, a] += acc[j, a]
 
 
 def available() -> bool:
