@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any
@@ -449,12 +450,24 @@ def _run_design(sc, design, out_file: Path, runs: int, seed: int, workers: int,
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(),
                       TextColumn("{task.completed:,}/{task.total:,} points"),
-                      TimeRemainingColumn(), console=err, transient=True) as bar:
-            task = bar.add_task(sc.name, total=len(design.points))
+                      TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err,
+                      transient=True) as bar:
+            task = bar.add_task(sc.name, total=len(design.points), rate="")
+            started = time.perf_counter()
+            seen = {"calls": 0, "computed": 0}
+
+            def advance(k: int, total: int) -> None:
+                # the first call reports the points already stored (a resumed sweep)
+                bar.advance(task, k)
+                seen["calls"] += 1
+                if seen["calls"] > 1:
+                    seen["computed"] += k
+                    rate = seen["computed"] / max(time.perf_counter() - started, 1e-9)
+                    bar.update(task, rate=f"{rate:,.1f} points/s")
+
             result = run_sweep(sc, design, store, runs, seed, workers=workers,
                                scheduler=scheduler, store_runs=store_runs, batch=batch,
-                               command=command,
-                               progress=lambda k, total: bar.advance(task, k))
+                               command=command, progress=advance)
     except KeyboardInterrupt:
         done = len(store.done_points(store.resolve(None)))
         err.print(f"interrupted: {done} of {len(design.points)} points are stored in "
