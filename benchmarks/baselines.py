@@ -54,7 +54,7 @@ def run_plain_python(sc: Scenario, runs: int, seed: int = 0) -> dict[str, float]
         for i in range(runs):
             for k in range(len(DRAWS)):
                 u[i, k] = rng.random()
-        args = pk.args(t, u)[:-1] + (pk.term_acc[0],)   # one running total for all runs
+        args = (*pk.args(t, u)[:-1], pk.term_acc[0])   # one running total for all runs
         for i in range(runs):
             step(i, *args)
     return _shares(pk)
@@ -90,7 +90,7 @@ def run_mesa(sc: Scenario, runs: int, seed: int = 0) -> dict[str, float]:
                 RunAgent(self, i)
 
         def step(self) -> None:
-            self.round_args = self.pk.args(self.t, self.u)[:-1] + (self.pk.term_acc[0],)
+            self.round_args = (*self.pk.args(self.t, self.u)[:-1], self.pk.term_acc[0])
             self.agents.do("step")
             self.t += 1
 

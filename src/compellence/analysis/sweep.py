@@ -12,6 +12,7 @@ carries enough work (>~100 ms) to amortise the pool's overhead.
 from __future__ import annotations
 
 import copy
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -123,7 +124,9 @@ def _pool(tasks: list[Task], workers: int) -> Iterator[list]:
     pending = list(tasks)
     restarts = 0
     while pending:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # spawn, not fork: a forked child inherits the parent's numba thread pool and dies
+        with ProcessPoolExecutor(max_workers=workers,
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = {pool.submit(run_task, t): t for t in pending}
             broken = False
             while futures:
