@@ -940,19 +940,9 @@ def report(scenario: ScenarioArg,
 
 def _scenario_or_strategy(base, ref: str):
     """A second scenario to compare: a scenario, or a strategy applied to the first."""
-    from compellence.analysis.robust import load_strategy, strategy_names
-    from compellence.scenario.loader import _merge, validate
+    from compellence.analysis.robust import apply_strategy, is_strategy
 
-    if ref in strategy_names() or (ref.endswith(".toml") and Path(ref).is_file() and
-                                   "coercer" in tomllib.loads(Path(ref).read_text("utf-8"))
-                                   and "name" not in tomllib.loads(
-                                       Path(ref).read_text("utf-8")).get("leader", {})):
-        name, coercer = load_strategy(ref)
-        raw = base.model_dump(mode="json", by_alias=True, exclude={"extends"})
-        merged = _merge(raw, {"coercer": coercer})
-        merged["name"] = f"{base.name} + {name}"
-        return validate(merged, f"strategy '{name}'")
-    return _load(ref)
+    return apply_strategy(base, ref) if is_strategy(ref) else _load(ref)
 
 
 @app.command()

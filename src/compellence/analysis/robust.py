@@ -70,6 +70,33 @@ def load_strategy(ref: str) -> tuple[str, dict[str, Any]]:
     return str(data.get("name", Path(ref).stem)), data["coercer"]
 
 
+def apply_strategy(sc: Scenario, ref: str) -> Scenario:
+    """The scenario with a strategy's ``[coercer]`` table in force (named '<scenario> +
+    <strategy>')."""
+    from compellence.scenario.loader import validate
+
+    name, coercer = load_strategy(ref)
+    raw = _merge(sc.model_dump(mode="json", by_alias=True, exclude={"extends"}),
+                 {"coercer": coercer})
+    raw["name"] = f"{sc.name} + {name}"
+    return validate(raw, f"strategy '{name}'")
+
+
+def is_strategy(ref: str) -> bool:
+    """A built-in strategy name, or a TOML file holding a [coercer] table and nothing of a
+    scenario's other tables."""
+    if ref in strategy_names():
+        return True
+    path = Path(ref)
+    if not (path.suffix == ".toml" and path.is_file()):
+        return False
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
+    return "coercer" in data and not {"leader", "regime", "dynamics", "extends"} & set(data)
+
+
 def parse_types(text: str) -> dict[str, float]:
     """``identity-committed:0.5,cost-benefit:0.5`` → normalised weights."""
     out: dict[str, float] = {}

@@ -48,13 +48,8 @@ def analyse(design: Design, table: pd.DataFrame, outcome: str, seed: int = 0) ->
     raise ValueError(f"a {kind} design has no sensitivity analysis; use --method sobol|morris")
 
 
-def plot(indices: pd.DataFrame, outcome: str, path: Path) -> None:
-    """A ranked bar chart of the indices (PNG or SVG by the file's suffix)."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 0.45 * len(indices) + 1.5))
+def draw(ax, indices: pd.DataFrame, outcome: str) -> None:
+    """Draw the ranked indices on a matplotlib axis (shared with the report)."""
     y = np.arange(len(indices))[::-1]
     if "ST" in indices:
         ax.barh(y + 0.2, indices["ST"], 0.4, xerr=indices["ST_conf"], label="total (ST)")
@@ -66,6 +61,16 @@ def plot(indices: pd.DataFrame, outcome: str, path: Path) -> None:
     ax.set_yticks(y, indices["parameter"])
     ax.set_title(f"What drives the {outcome} share")
     ax.legend(loc="lower right")
+
+
+def plot(indices: pd.DataFrame, outcome: str, path: Path) -> None:
+    """A ranked bar chart of the indices (PNG or SVG by the file's suffix)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(indices) + 1.5))
+    draw(ax, indices, outcome)
     fig.text(0.01, 0.01, "Conditional on the scenario's assumptions; not a forecast.",
              fontsize=7, color="gray")
     fig.tight_layout()

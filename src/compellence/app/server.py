@@ -34,7 +34,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from compellence.analysis.robust import load_strategy, strategy_names
+from compellence.analysis.robust import apply_strategy, strategy_names
 from compellence.engine import simulate
 from compellence.engine.results import Results
 from compellence.model.core import OUTCOMES, TERMS
@@ -173,41 +173,32 @@ def create_app() -> FastAPI:
                 "sliders": [{"path": p, "label": lab, "min": lo, "max": hi, "step": st}
                             for p, lab, lo, hi, st in SLIDERS]}
 
+    @app.exception_handler(ScenarioError)
+    def scenario_error(_request: Any, exc: ScenarioError) -> JSONResponse:
+        return _error(exc)
+
     @app.post("/api/scenario")
     def scenario(req: RunRequest) -> Any:
-        try:
-            sc = build(req)
-        except ScenarioError as exc:
-            return _error(exc)
+        sc = build(req)
         return {"name": sc.name, "title": sc.title, "description": sc.description,
                 "values": slider_values(sc)}
 
     @app.post("/api/run")
     def run(req: RunRequest) -> Any:
-        try:
-            sc = build(req)
-            out: dict[str, Any] = {"name": sc.name, "title": sc.title,
-                                   "a": summarise(simulate(sc, runs=req.runs, seed=req.seed,
-                                                           trajectories=True))}
-            if req.compare_strategy:
-                name, coercer = load_strategy(req.compare_strategy)
-                raw = _merge(sc.model_dump(mode="json", by_alias=True, exclude={"extends"}),
-                             {"coercer": coercer})
-                sb = validate(raw, f"strategy '{name}'")
-                out["b"] = summarise(simulate(sb, runs=req.runs, seed=req.seed,
-                                              trajectories=True))
-                out["b_label"] = f"{sc.name} + {name}"
-        except ScenarioError as exc:
-            return _error(exc)
+        sc = build(req)
+        out: dict[str, Any] = {"name": sc.name, "title": sc.title,
+                               "a": summarise(simulate(sc, runs=req.runs, seed=req.seed,
+                                                       trajectories=True))}
+        if req.compare_strategy:
+            sb = apply_strategy(sc, req.compare_strategy)
+            out["b"] = summarise(simulate(sb, runs=req.runs, seed=req.seed, trajectories=True))
+            out["b_label"] = sb.name
         out["note"] = "conditional on the scenario's stated assumptions; not a forecast"
         return out
 
     @app.post("/api/scenario.toml")
     def scenario_toml(req: RunRequest) -> Any:
-        try:
-            sc = build(req)
-        except ScenarioError as exc:
-            return _error(exc)
+        sc = build(req)
         data = sc.model_dump(mode="json", by_alias=True, exclude_none=True,
                              exclude={"extends"})
         text = "# compellence scenario saved from the interactive page\n" + tomli_w.dumps(data)
@@ -216,10 +207,7 @@ def create_app() -> FastAPI:
 
     @app.post("/api/results.csv")
     def results_csv(req: RunRequest) -> Any:
-        try:
-            sc = build(req)
-        except ScenarioError as exc:
-            return _error(exc)
+        sc = build(req)
         res = simulate(sc, runs=req.runs, seed=req.seed)
         buf = io.StringIO()
         res.runs.assign(outcome=res.runs["outcome"].astype(str)).to_csv(buf, index=False)

@@ -164,13 +164,10 @@ def term_decomposition(results: list[Results], labels: list[str]) -> Figure:
 
 def sensitivity_figure(indices: pd.DataFrame, outcome: str) -> Figure:
     """Ranked Sobol (or Morris) indices from a stored sensitivity experiment."""
+    from compellence.analysis.sensitivity import draw
+
     fig, ax = plt.subplots(figsize=(7, 0.45 * len(indices) + 1.5))
-    y = np.arange(len(indices))[::-1]
-    col = "ST" if "ST" in indices else "mu_star"
-    ax.barh(y, indices[col], 0.6, color=COLOURS[0])
-    ax.set_yticks(y, indices["parameter"])
-    ax.set_xlabel("total Sobol index (share of variance)" if col == "ST" else
-                  "Morris μ* (mean absolute effect on the share)")
+    draw(ax, indices, outcome)
     title = f"Which assumptions move the {outcome} share"
     _finish(fig, title)
     caption = (f"Read the top bar: '{indices.iloc[0]['parameter']}' explains most of the "
