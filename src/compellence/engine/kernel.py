@@ -140,7 +140,7 @@ def _succeed(i, t, martyred, L, S, O, D, M, ci, cf):
         S[i, CRED] = 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def step_run(i, t, u, L, S, O, D, M, lev_const, lev_sched, is_sched, listed, cap, bump,
              step, ret_step, kill_now, renege_now, active, ci, cf, prob_sum, term_acc):
     """One round of one run, in place. Mirrors engine/simulate.py's order of events."""
