@@ -1,0 +1,5 @@
+"""``python -m compellence.cli``: the command line."""
+
+from compellence.cli import app
+
+app()
