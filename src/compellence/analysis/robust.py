@@ -32,7 +32,7 @@ import pandas as pd
 from compellence.analysis.design import DesignError, ParamRange
 from compellence.analysis.sweep import aggregate, point_seed, scenario_at
 from compellence.engine import simulate
-from compellence.scenario.loader import ScenarioError, _merge
+from compellence.scenario.loader import ScenarioError, merge
 from compellence.scenario.profiles import PROFILES
 from compellence.scenario.schema import Scenario
 
@@ -76,7 +76,7 @@ def apply_strategy(sc: Scenario, ref: str) -> Scenario:
     from compellence.scenario.loader import validate
 
     name, coercer = load_strategy(ref)
-    raw = _merge(sc.model_dump(mode="json", by_alias=True, exclude={"extends"}),
+    raw = merge(sc.model_dump(mode="json", by_alias=True, exclude={"extends"}),
                  {"coercer": coercer})
     raw["name"] = f"{sc.name} + {name}"
     return validate(raw, f"strategy '{name}'")
@@ -149,7 +149,7 @@ def robust(sc: Scenario, strategies: list[str], over: list[ParamRange],
     rows = []
     for ref in strategies:
         name, coercer = load_strategy(ref)
-        raw = _merge(base, {"coercer": coercer})
+        raw = merge(base, {"coercer": coercer})
         for k, point in sample.iterrows():
             params = {"leader.profile": point["leader.profile"],
                       **{p.path: float(point[p.path]) for p in over}}
@@ -191,9 +191,9 @@ def scenario_at_profile(raw: dict[str, Any], params: dict[str, Any]) -> Scenario
     """Like :func:`scenario_at`, but the leader's profile (a string) is set first."""
     import copy
 
-    from compellence.scenario.loader import _set_dotted, validate
+    from compellence.scenario.loader import set_dotted, validate
     data = copy.deepcopy(raw)
     if "leader.profile" in params:
-        _set_dotted(data, "leader.profile", params["leader.profile"])
+        set_dotted(data, "leader.profile", params["leader.profile"])
     rest = {k: v for k, v in params.items() if k != "leader.profile"}
     return scenario_at(data, rest) if rest else validate(data, "uncertainty point")

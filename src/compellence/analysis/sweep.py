@@ -28,7 +28,7 @@ from compellence.analysis.design import Design
 from compellence.analysis.store import AGGREGATES, Store, experiment_id
 from compellence.engine import simulate
 from compellence.engine.results import Results
-from compellence.scenario.loader import _set_dotted, validate
+from compellence.scenario.loader import set_dotted, validate
 from compellence.scenario.schema import Scenario
 
 #: Fault injection for tests: a worker whose batch holds this point exits once (the
@@ -74,7 +74,7 @@ def scenario_at(raw: dict[str, Any], params: dict[str, float] | tuple) -> Scenar
     """The scenario with a design point's parameter values set."""
     data = copy.deepcopy(raw)
     for path, value in dict(params).items():
-        _set_dotted(data, path, float(value))
+        set_dotted(data, path, float(value))
     return validate(data, "design point")
 
 

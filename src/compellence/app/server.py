@@ -41,10 +41,10 @@ from compellence.model.core import OUTCOMES, TERMS
 from compellence.scenario.distributions import _Dist
 from compellence.scenario.loader import (
     ScenarioError,
-    _merge,
-    _set_dotted,
     builtin_names,
     load_raw,
+    merge,
+    set_dotted,
     validate,
 )
 from compellence.scenario.schema import Scenario
@@ -90,7 +90,7 @@ def _raw(req: RunRequest) -> tuple[dict[str, Any], str]:
             raise ScenarioError(req.filename, "", f"malformed TOML: {exc}") from None
         if "extends" in data:
             parent, _ = load_raw(str(data["extends"]))
-            data = _merge(parent, data)
+            data = merge(parent, data)
         return data, req.filename
     name = req.scenario or "iran-2025-surrender"
     if name not in builtin_names():
@@ -103,7 +103,7 @@ def build(req: RunRequest) -> Scenario:
     data, source = _raw(req)
     data = copy.deepcopy(data)
     for path, value in req.overrides.items():
-        _set_dotted(data, path, value)
+        set_dotted(data, path, value)
     return validate(data, source + (" with the page's settings" if req.overrides else ""))
 
 

@@ -79,14 +79,14 @@ def _locate(ref: str, base_dir: Path | None) -> tuple[str, str, Path | None]:
     )
 
 
-def _merge(parent: dict[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
+def merge(parent: dict[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
     """Deep-merge child over parent; a child leader with a profile replaces the parent's."""
     out = copy.deepcopy(parent)
     for key, value in child.items():
         if key == "leader" and isinstance(value, Mapping) and "profile" in value:
             out[key] = copy.deepcopy(dict(value))
         elif isinstance(value, Mapping) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
+            out[key] = merge(out[key], value)
         else:
             out[key] = copy.deepcopy(value)
     return out
@@ -105,10 +105,10 @@ def _raw(ref: str, base_dir: Path | None, seen: tuple[str, ...]) -> tuple[dict[s
     parent, _ = _raw(parent_ref, folder, (*seen, source))
     parent.pop("name", None)
     parent.pop("title", None)
-    return _merge(parent, data), source
+    return merge(parent, data), source
 
 
-def _set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
+def set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
     parts = dotted.split(".")
     node = data
     for part in parts[:-1]:
@@ -218,7 +218,7 @@ def load_scenario(ref: str | Path, overrides: Mapping[str, Any] | None = None) -
     """Load a built-in scenario by name or a TOML file by path, then apply overrides."""
     data, source = _raw(str(ref), None, ())
     for key, value in (overrides or {}).items():
-        _set_dotted(data, key, value)
+        set_dotted(data, key, value)
     if overrides:
         source += " with overrides"
     return validate(data, source)
