@@ -35,17 +35,11 @@ def overrides(draw):
     return out
 
 
-def _leader_first(over):
-    """Apply the profile first so that explicit leader fields override it."""
-    profile = {k: v for k, v in over.items() if k == "leader.profile"}
-    return {**profile, **{k: v for k, v in over.items() if k != "leader.profile"}}
-
-
 @settings(max_examples=60, deadline=None)
 @given(overrides())
 def test_choice_probabilities_are_valid_everywhere(over):
     L, O, S, R, D, M = decision_context(load_scenario("iran-2025-surrender",
-                                                      _leader_first(over)))
+                                                      over))
     terms = decision_terms(L, O, S, R, D, M)
     for value in terms.values():
         assert np.all(np.isfinite(value))
@@ -57,7 +51,7 @@ def test_choice_probabilities_are_valid_everywhere(over):
 @settings(max_examples=15, deadline=None)
 @given(overrides(), st.integers(0, 2**32 - 1))
 def test_engine_outputs_are_finite_and_shares_sum_to_one(over, seed):
-    res = simulate(load_scenario("iran-2025-surrender", _leader_first(over)), runs=64,
+    res = simulate(load_scenario("iran-2025-surrender", over), runs=64,
                    seed=seed)
     table = res.outcome_table()
     assert abs(table["share"].sum() - 1.0) < 1e-12

@@ -153,7 +153,7 @@ def robust(sc: Scenario, strategies: list[str], over: list[ParamRange],
         for k, point in sample.iterrows():
             params = {"leader.profile": point["leader.profile"],
                       **{p.path: float(point[p.path]) for p in over}}
-            s = scenario_at_profile(raw, params)
+            s = scenario_at(raw, params)
             agg = aggregate(simulate(s, runs=runs, seed=point_seed(seed, k)))
             value = coercer_value(s, agg, values)
             rows.append({"strategy": name, "point": k, "type": point["leader.profile"],
@@ -185,15 +185,3 @@ def coercer_value(s: Scenario, agg: dict[str, float], values: dict[str, float]) 
     got = agg["capitulation"] * d + agg["deal"] * min(d, core)
     return values["concession"] * got + sum(values[k] * agg[k] for k in
                                             ("ongoing", "war", "collapse", "leader_killed"))
-
-
-def scenario_at_profile(raw: dict[str, Any], params: dict[str, Any]) -> Scenario:
-    """Like :func:`scenario_at`, but the leader's profile (a string) is set first."""
-    import copy
-
-    from compellence.scenario.loader import set_dotted, validate
-    data = copy.deepcopy(raw)
-    if "leader.profile" in params:
-        set_dotted(data, "leader.profile", params["leader.profile"])
-    rest = {k: v for k, v in params.items() if k != "leader.profile"}
-    return scenario_at(data, rest) if rest else validate(data, "uncertainty point")

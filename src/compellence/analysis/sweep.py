@@ -11,7 +11,6 @@ carries enough work (>~100 ms) to amortise the pool's overhead.
 
 from __future__ import annotations
 
-import copy
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
@@ -28,7 +27,7 @@ from compellence.analysis.design import Design
 from compellence.analysis.store import AGGREGATES, Store, experiment_id
 from compellence.engine import simulate
 from compellence.engine.results import Results
-from compellence.scenario.loader import set_dotted, validate
+from compellence.scenario.loader import apply_overrides, validate
 from compellence.scenario.schema import Scenario
 
 #: Fault injection for tests: a worker whose batch holds this point exits once (the
@@ -72,10 +71,7 @@ class Task:
 
 def scenario_at(raw: dict[str, Any], params: dict[str, float] | tuple) -> Scenario:
     """The scenario with a design point's parameter values set."""
-    data = copy.deepcopy(raw)
-    for path, value in dict(params).items():
-        set_dotted(data, path, float(value))
-    return validate(data, "design point")
+    return validate(apply_overrides(raw, dict(params)), "design point")
 
 
 def run_task(task: Task) -> list[tuple[int, dict[str, float], pd.DataFrame | None]]:

@@ -21,7 +21,6 @@ command line.
 
 from __future__ import annotations
 
-import copy
 import io
 import tomllib
 from importlib import resources
@@ -41,10 +40,10 @@ from compellence.model.core import OUTCOMES, TERMS
 from compellence.scenario.distributions import _Dist
 from compellence.scenario.loader import (
     ScenarioError,
+    apply_overrides,
     builtin_names,
     load_raw,
     merge,
-    set_dotted,
     validate,
 )
 from compellence.scenario.schema import Scenario
@@ -101,9 +100,7 @@ def _raw(req: RunRequest) -> tuple[dict[str, Any], str]:
 def build(req: RunRequest) -> Scenario:
     """The validated scenario with the page's overrides."""
     data, source = _raw(req)
-    data = copy.deepcopy(data)
-    for path, value in req.overrides.items():
-        set_dotted(data, path, value)
+    data = apply_overrides(data, req.overrides)
     return validate(data, source + (" with the page's settings" if req.overrides else ""))
 
 

@@ -88,6 +88,4 @@ def episode_scenario(ep: Episode, folder: Path | None,
     over = {**ep.set, **(extra or {})}
     if ep.horizon is not None:
         over["horizon"] = ep.horizon
-    if "leader.profile" in over:   # a profile first, so that leader fields override it
-        over = {"leader.profile": over.pop("leader.profile"), **over}
     return load_scenario(ref, over)

@@ -22,7 +22,7 @@ from compellence.engine.simulate import decision_context
 from compellence.model.core import CAPITULATE, DEAL, ESCALATE, RESIST, TERMS
 from compellence.model.utility import decision_terms, offer_geometry, war_probability
 from compellence.scenario.distributions import _Dist
-from compellence.scenario.loader import set_dotted, validate
+from compellence.scenario.loader import apply_overrides, validate
 from compellence.scenario.schema import MenuItem, Scenario
 
 
@@ -57,9 +57,7 @@ def type_scenario(sc: Scenario, leader_type: str, item: MenuItem) -> Scenario:
     over = menu_overrides(item)
     if leader_type != sc.leader.profile:
         over["leader.profile"] = leader_type
-    for key, value in over.items():
-        set_dotted(data, key, value)
-    out = validate(data, f"game type {leader_type}, menu {item.label}")
+    out = validate(apply_overrides(data, over), f"game type {leader_type}, menu {item.label}")
     for section in (out.leader, out.coercer, out.coercer.pressure, out.regime, out.dynamics):
         for name in type(section).model_fields:
             value = getattr(section, name)

@@ -121,6 +121,16 @@ def set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:
         node[parts[-1]] = value
 
 
+def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a raw scenario with dotted-path overrides applied; ``leader.profile`` goes
+    first, so that leader fields set beside it override the new profile's preset."""
+    out = copy.deepcopy(dict(data))
+    ordered = sorted(overrides.items(), key=lambda kv: kv[0] != "leader.profile")
+    for key, value in ordered:
+        set_dotted(out, key, value)
+    return out
+
+
 def _apply_profile(data: dict[str, Any], source: str) -> None:
     leader = data.get("leader")
     if leader is None:
@@ -217,8 +227,7 @@ def _pick(errors: list[Any]) -> Any:
 def load_scenario(ref: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
     """Load a built-in scenario by name or a TOML file by path, then apply overrides."""
     data, source = _raw(str(ref), None, ())
-    for key, value in (overrides or {}).items():
-        set_dotted(data, key, value)
+    data = apply_overrides(data, overrides or {})
     if overrides:
         source += " with overrides"
     return validate(data, source)
