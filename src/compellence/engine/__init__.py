@@ -47,6 +47,18 @@ def resolve_backend(sc: Scenario, backend: str, trajectories: bool = False) -> s
     return "numpy"
 
 
+def run_chunk(sc: Scenario, seed: int, start: int, stop: int, which: str,
+              trajectories: bool = False) -> ChunkResult:
+    """The runs [start, stop) on a resolved backend (see :func:`resolve_backend`)."""
+    if which == "numba":
+        from compellence.engine.fast import simulate_chunk_fast
+        return simulate_chunk_fast(sc, seed, start, stop)
+    if which == "jax":
+        from compellence.engine.jax_backend import simulate_chunk_jax
+        return simulate_chunk_jax(sc, seed, start, stop)
+    return simulate_chunk(sc, seed, start, stop, trajectories=trajectories)
+
+
 def simulate(sc: Scenario, runs: int | None = None, seed: int | None = None, *,
              chunk_size: int = DEFAULT_CHUNK, trajectories: bool = False,
              progress: Callable[[int], None] | None = None, backend: str = "auto") -> Results:
@@ -59,14 +71,7 @@ def simulate(sc: Scenario, runs: int | None = None, seed: int | None = None, *,
     which = resolve_backend(sc, backend, trajectories)
     parts: list[ChunkResult] = []
     for start, stop in chunks(runs, chunk_size):
-        if which == "numba":
-            from compellence.engine.fast import simulate_chunk_fast
-            parts.append(simulate_chunk_fast(sc, seed, start, stop))
-        elif which == "jax":
-            from compellence.engine.jax_backend import simulate_chunk_jax
-            parts.append(simulate_chunk_jax(sc, seed, start, stop))
-        else:
-            parts.append(simulate_chunk(sc, seed, start, stop, trajectories=trajectories))
+        parts.append(run_chunk(sc, seed, start, stop, which, trajectories))
         if progress is not None:
             progress(stop - start)
     frame = pd.DataFrame({k: np.concatenate([p.columns[k] for p in parts])
@@ -96,4 +101,5 @@ def explain_run(sc: Scenario, run: int, seed: int | None = None) -> list[dict]:
     return simulate_chunk(sc, seed, run, run + 1, record_run=run).record
 
 
-__all__ = ["BACKENDS", "DEFAULT_CHUNK", "Results", "explain_run", "resolve_backend", "simulate"]
+__all__ = ["BACKENDS", "DEFAULT_CHUNK", "Results", "explain_run", "resolve_backend", "run_chunk",
+           "simulate"]

@@ -100,22 +100,14 @@ def simulate_stream(sc: Scenario, runs: int, seed: int | None = None, *,
                     chunk_size: int = 262_144, backend: str = "auto",
                     progress: Callable[[int], None] | None = None) -> Summary:
     """Run ``runs`` runs in chunks, keeping only running totals."""
-    from compellence.engine import resolve_backend
-    from compellence.engine.simulate import simulate_chunk
+    from compellence.engine import resolve_backend, run_chunk
 
     seed = sc.seed if seed is None else seed
     which = resolve_backend(sc, backend)
     summary = Summary(sc.name, seed, sc.horizon,
                       rounds_hist=np.zeros((len(OUTCOMES), sc.horizon + 1), np.int64))
     for start, stop in chunks(runs, chunk_size):
-        if which == "numba":
-            from compellence.engine.fast import simulate_chunk_fast
-            part = simulate_chunk_fast(sc, seed, start, stop)
-        elif which == "jax":
-            from compellence.engine.jax_backend import simulate_chunk_jax
-            part = simulate_chunk_jax(sc, seed, start, stop)
-        else:
-            part = simulate_chunk(sc, seed, start, stop)
+        part = run_chunk(sc, seed, start, stop, which)
         summary.add(part.columns, part.term_sums, part.decisions)
         if progress is not None:
             progress(stop - start)
