@@ -76,27 +76,40 @@ class Packed:
 
     def result(self) -> ChunkResult:
         """Unpack into the reference's per-run columns."""
-        ci, cf, S, T = self.ci, self.cf, self.S, self.T
-        outcome = ci[:, kn.OUT].astype(np.int8)
-        rounds = ci[:, kn.ROUNDS].astype(np.int32)
-        made = np.maximum(np.where(outcome == 0, T, rounds + 1), 1)
-        cols: dict[str, np.ndarray] = {
-            "outcome": outcome, "rounds": rounds,
-            "leader_generation": ci[:, kn.GEN].astype(np.int16),
-            "martyred": ci[:, kn.MART].astype(bool),
-            "killed_round": ci[:, kn.KROUND].astype(np.int32),
-            "legacy": cf[:, kn.LEG].copy(), "legacy_if_capitulated": cf[:, kn.LEGCAP].copy(),
-            "escalations": ci[:, kn.ESCS].astype(np.int32),
-            "deal_offers": ci[:, kn.DOFF].astype(np.int32),
-        }
-        for j, name in enumerate(("resist", "escalate", "deal", "capitulate")):
-            cols[f"p_{name}"] = self.prob_sum[:, j] / made
-        for key, row in (("economy", kn.ECON), ("unrest", kn.UNR), ("base", kn.BASE),
-                         ("trust", kn.TRUST), ("program", kn.PROG), ("axis", kn.AXIS),
-                         ("resolve", kn.RES)):
-            cols[f"final_{key}"] = S[:, row].copy()
-        decisions = int(np.minimum(np.where(outcome == 0, T, rounds + 1), T).sum())
-        return ChunkResult(cols, self.term_acc.sum(axis=0), decisions)
+        ci = self.ci
+        return chunk_result(self.T, ci[:, kn.OUT], ci[:, kn.ROUNDS], ci[:, kn.GEN],
+                            ci[:, kn.MART], ci[:, kn.KROUND], self.cf[:, kn.LEG],
+                            self.cf[:, kn.LEGCAP], ci[:, kn.ESCS], ci[:, kn.DOFF],
+                            self.prob_sum, self.S, self.term_acc.sum(axis=0))
+
+
+def chunk_result(T: int, outcome, rounds, generation, martyred, killed_round, legacy,
+                 legacy_cap, escalations, deal_offers, prob_sum, S, term_sums) -> ChunkResult:
+    """The reference's per-run columns (dtypes included) from a kernel's arrays, with the
+    state in the kernel's column order (shared by the numba and JAX backends)."""
+    outcome = np.asarray(outcome).astype(np.int8)
+    rounds = np.asarray(rounds).astype(np.int32)
+    made = np.maximum(np.where(outcome == 0, T, rounds + 1), 1)
+    S = np.asarray(S, dtype=np.float64)
+    prob_sum = np.asarray(prob_sum, dtype=np.float64)
+    cols: dict[str, np.ndarray] = {
+        "outcome": outcome, "rounds": rounds,
+        "leader_generation": np.asarray(generation).astype(np.int16),
+        "martyred": np.asarray(martyred).astype(bool),
+        "killed_round": np.asarray(killed_round).astype(np.int32),
+        "legacy": np.array(legacy, dtype=np.float64),
+        "legacy_if_capitulated": np.array(legacy_cap, dtype=np.float64),
+        "escalations": np.asarray(escalations).astype(np.int32),
+        "deal_offers": np.asarray(deal_offers).astype(np.int32),
+    }
+    for j, name in enumerate(("resist", "escalate", "deal", "capitulate")):
+        cols[f"p_{name}"] = prob_sum[:, j] / made
+    for key, row in (("economy", kn.ECON), ("unrest", kn.UNR), ("base", kn.BASE),
+                     ("trust", kn.TRUST), ("program", kn.PROG), ("axis", kn.AXIS),
+                     ("resolve", kn.RES)):
+        cols[f"final_{key}"] = S[:, row].copy()
+    decisions = int(np.minimum(np.where(outcome == 0, T, rounds + 1), T).sum())
+    return ChunkResult(cols, np.asarray(term_sums, dtype=np.float64), decisions)
 
 
 def simulate_chunk_fast(sc: Scenario, seed: int, start: int, stop: int) -> ChunkResult:

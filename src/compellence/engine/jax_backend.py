@@ -21,7 +21,7 @@ from functools import partial
 import numpy as np
 
 from compellence.engine import kernel as kn
-from compellence.engine.fast import Packed
+from compellence.engine.fast import Packed, chunk_result
 from compellence.engine.simulate import ChunkResult
 from compellence.model.core import TERMS
 from compellence.scenario.schema import Scenario
@@ -247,23 +247,5 @@ def simulate_chunk_jax(sc: Scenario, seed: int, start: int, stop: int) -> ChunkR
 
     (_, S, _, out, rounds, gen, mart, kround, escs, doff, leg, legcap, prob_sum, term_sum,
      _) = run(carry, xs, static)
-    out = np.asarray(out).astype(np.int8)
-    rounds = np.asarray(rounds).astype(np.int32)
-    made = np.maximum(np.where(out == 0, T, rounds + 1), 1)
-    S = np.asarray(S, dtype=np.float64)
-    prob_sum = np.asarray(prob_sum, dtype=np.float64)
-    cols = {"outcome": out, "rounds": rounds, "leader_generation":
-            np.asarray(gen).astype(np.int16), "martyred": np.asarray(mart).astype(bool),
-            "killed_round": np.asarray(kround).astype(np.int32),
-            "legacy": np.asarray(leg, dtype=np.float64),
-            "legacy_if_capitulated": np.asarray(legcap, dtype=np.float64),
-            "escalations": np.asarray(escs).astype(np.int32),
-            "deal_offers": np.asarray(doff).astype(np.int32)}
-    for j, name in enumerate(("resist", "escalate", "deal", "capitulate")):
-        cols[f"p_{name}"] = prob_sum[:, j] / made
-    for key_, row in (("economy", kn.ECON), ("unrest", kn.UNR), ("base", kn.BASE),
-                      ("trust", kn.TRUST), ("program", kn.PROG), ("axis", kn.AXIS),
-                      ("resolve", kn.RES)):
-        cols[f"final_{key_}"] = S[:, row].copy()
-    decisions = int(np.minimum(np.where(out == 0, T, rounds + 1), T).sum())
-    return ChunkResult(cols, np.asarray(term_sum, dtype=np.float64), decisions)
+    return chunk_result(T, out, rounds, gen, mart, kround, leg, legcap, escs, doff, prob_sum,
+                        S, term_sum)
