@@ -1,71 +1,43 @@
 """The baselines a user would write instead: the same model in plain Python and in Mesa.
 
-Both run the engine's own per-run equations (``compellence.engine.kernel.step_run``)
-uncompiled — the Python function numba compiles, with its helpers swapped for their
-plain-Python originals — one run at a time, drawing their random numbers from
-Python's ``random`` (Mesa: the model's ``random``), as a hand-written model would.
-Their outcome shares therefore agree with the engine's within Monte Carlo error,
-not bit for bit (tests/test_backends.py checks the agreement).
+Both run the model's one definition (:func:`compellence.model.equations.simulate_run`)
+uncompiled, one run at a time: plain Python as a loop over runs (this is the ``python``
+backend), Mesa with one agent per run that simulates its run when stepped. They draw the
+engine's own counter-based random numbers, so their results equal the engine's run for
+run (tests/test_backends.py checks it); the benchmark measures only how fast each is.
 """
 
 from __future__ import annotations
 
-import random
-import types
-
 import numpy as np
 
-from compellence.engine import kernel as kn
-from compellence.engine.fast import Packed
-from compellence.engine.rng import DRAWS
+from compellence.engine import simulate
+from compellence.engine.spec import spec_of
+from compellence.model import layout as lay
 from compellence.model.core import OUTCOMES
+from compellence.model.equations import simulate_run
 from compellence.scenario.schema import Scenario
 
 
-def _pure_kernel() -> types.SimpleNamespace:
-    """step_run and its helpers as plain Python functions (no numba anywhere)."""
-    env = dict(vars(kn))
-    names = ("_clip01", "_exp0", "_level", "_add", "_succeed", "step_run")
-    pure = {}
-    for name in names:
-        f = getattr(kn, name)
-        f = getattr(f, "py_func", f)
-        pure[name] = types.FunctionType(f.__code__, env, f.__name__, f.__defaults__,
-                                        f.__closure__)
-    env.update(pure)
-    return types.SimpleNamespace(**pure)
-
-
-PURE = _pure_kernel()
-
-
-def _shares(pk: Packed) -> dict[str, float]:
-    out = pk.ci[:, kn.OUT]
-    return {o: float((out == k).mean()) for k, o in enumerate(OUTCOMES)}
+def _shares(outcome: np.ndarray) -> dict[str, float]:
+    return {o: float((outcome == k).mean()) for k, o in enumerate(OUTCOMES)}
 
 
 def run_plain_python(sc: Scenario, runs: int, seed: int = 0) -> dict[str, float]:
-    """A loop over rounds and runs in plain Python; returns outcome shares."""
-    rng = random.Random(seed)
-    pk = Packed(sc, seed, 0, runs)
-    u = np.empty((runs, len(DRAWS)))
-    step = PURE.step_run
-    for t in range(pk.T):
-        for i in range(runs):
-            for k in range(len(DRAWS)):
-                u[i, k] = rng.random()
-        args = (*pk.args(t, u)[:-1], pk.term_acc[0])   # one running total for all runs
-        for i in range(runs):
-            step(i, *args)
-    return _shares(pk)
+    """A loop over runs in plain Python (the uncompiled model); returns outcome shares."""
+    res = simulate(sc, runs=runs, seed=seed, backend="python")
+    return _shares(res.runs["outcome"].cat.codes.to_numpy())
 
 
 def run_mesa(sc: Scenario, runs: int, seed: int = 0) -> dict[str, float]:
-    """One Mesa agent per run; the model steps all agents each round."""
+    """One Mesa agent per run; stepping the model simulates every agent's run."""
     import mesa
 
+    spec = spec_of(sc)
+    T = spec.horizon
+
     class RunAgent(mesa.Agent):
-        """One run of the scenario (its index into the shared parameter arrays)."""
+        """One run of the scenario, with its own state and scratch arrays."""
 
         def __init__(self, model: CoercionModel, index: int) -> None:
             super().__init__(model)
@@ -73,28 +45,30 @@ def run_mesa(sc: Scenario, runs: int, seed: int = 0) -> dict[str, float]:
 
         def step(self) -> None:
             m = self.model
-            row = m.u[self.index]
-            for k in range(len(DRAWS)):
-                row[k] = m.random.random()
-            PURE.step_run(self.index, *m.round_args)
+            i = self.index
+            simulate_run(i, i, seed, T, spec.kind, spec.const, spec.table, spec.key,
+                         spec.sched, spec.is_sched, spec.listed, spec.M, spec.kill_round,
+                         spec.renege, spec.LRN, spec.HYP, np.empty(lay.NV), np.empty(lay.NS),
+                         np.empty(lay.NO), np.empty(lay.NR), np.empty((lay.NT, 4)),
+                         np.empty(4), np.empty(lay.NV), np.empty(5), np.empty(8), m.CI[i],
+                         m.CF[i], np.empty((lay.NT, 4)), False, m.d3, m.d2, m.d3, m.d2[0],
+                         False, m.d2, m.d3)
 
     class CoercionModel(mesa.Model):
-        """The coercion model as a Mesa model."""
+        """The coercion model as a Mesa model (its randomness is the engine's, by counter)."""
 
         def __init__(self) -> None:
             super().__init__(seed=seed)
-            self.pk = Packed(sc, seed, 0, runs)
-            self.u = np.empty((runs, len(DRAWS)))
-            self.t = 0
+            self.CI = np.zeros((runs, lay.NCI), np.int64)
+            self.CF = np.zeros((runs, lay.NCF))
+            self.d2 = np.zeros((1, 1))
+            self.d3 = np.zeros((1, 1, 1))
             for i in range(runs):
                 RunAgent(self, i)
 
         def step(self) -> None:
-            self.round_args = (*self.pk.args(self.t, self.u)[:-1], self.pk.term_acc[0])
             self.agents.do("step")
-            self.t += 1
 
     model = CoercionModel()
-    for _ in range(model.pk.T):
-        model.step()
-    return _shares(model.pk)
+    model.step()
+    return _shares(model.CI[:, lay.OUT])

@@ -12,9 +12,9 @@ from helpers import context, probabilities, terms
 
 from compellence.engine import simulate
 from compellence.engine.simulate import decision_context
-from compellence.model import dynamics as dyn
+from compellence.model import equations as eq
+from compellence.model import layout as lay
 from compellence.model.core import CAPITULATE, DEAL, RESIST
-from compellence.model.utility import base_change_resisting, material_weight
 from compellence.scenario import load_scenario
 
 CAP, RES, DL = CAPITULATE, RESIST, DEAL
@@ -29,16 +29,17 @@ def test_m1_identity_cost_of_capitulation_not_bought_off_by_relief():
 
 
 def test_m2_pressure_hardens_resolve_and_raises_base_standing():
-    L, _, S, R, D, M = context()
-    R0 = {**R, "P": np.zeros(1)}
-    from compellence.model.core import Bundle
-    hi = base_change_resisting(L, S, R, D, M) - base_change_resisting(L, S, Bundle(R0), D, M)
-    assert hi > 0
-    assert dyn.resolve_next(L, S, R, M) > S.resolve
-    L, _, S, R, D, M = context(pressure_resolve=False)
-    off = base_change_resisting(L, S, R, D, M) - base_change_resisting(L, S, Bundle(R0), D, M)
-    assert off == 0
-    assert dyn.resolve_next(L, S, R, M) == S.resolve
+    def effects(ctx):
+        calm = ctx.with_pressure(P=0.0)
+        gain = eq.base_change_resisting(ctx.V[0], ctx.S[0], ctx.R[0], ctx.M) - \
+            eq.base_change_resisting(calm.V[0], calm.S[0], calm.R[0], calm.M)
+        S = ctx.S[0].copy()
+        eq.advance_state(ctx.V[0], S, ctx.R[0], ctx.M, 0.0, 0.0)
+        return gain, S[lay.RES] - ctx.S[0, lay.RES]
+    gain, hardened = effects(context())
+    assert gain > 0 and hardened > 0
+    gain, hardened = effects(context(pressure_resolve=False))
+    assert gain == 0 and hardened == 0
 
 
 def test_m3_pain_valence_makes_resisting_under_pressure_a_gain():
@@ -140,17 +141,13 @@ def test_m12_visibility_of_coercion_makes_conceding_costlier_under_pressure():
 
 
 def test_m13_exogenous_decline_raises_the_material_weight():
-    L, _, S, _, _, M = context()
-    weak = material_weight(L, _with(S, axis=0.0), M)
-    strong = material_weight(L, _with(S, axis=1.0), M)
-    assert weak > strong
-    L, _, S, _, _, M = context(exogenous_decline=False)
-    assert material_weight(L, _with(S, axis=0.0), M) == material_weight(L, _with(S, axis=1.0), M)
-
-
-def _with(S, **values):
-    from compellence.model.core import Bundle
-    return Bundle({**S, **{k: np.full(1, v) for k, v in values.items()}})
+    def weight(ctx, axis):
+        c = ctx.with_state(axis=axis)
+        return eq.material_weight(c.V[0], c.S[0], c.M)
+    ctx = context()
+    assert weight(ctx, 0.0) > weight(ctx, 1.0)
+    ctx = context(exogenous_decline=False)
+    assert weight(ctx, 0.0) == weight(ctx, 1.0)
 
 
 def test_m14_adaptive_coercer_escalates_while_the_leader_resists():
@@ -178,4 +175,4 @@ def test_every_mechanism_has_a_switch():
     for name in MECHANISMS.values():
         assert getattr(sc.mechanisms, name) is True
         ctx = decision_context(load_scenario("iran-2025-surrender", {f"mechanisms.{name}": False}))
-        assert ctx[5][name] is False
+        assert ctx.switch(name) is False

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from compellence.engine import simulate
 from compellence.engine.simulate import decision_context
-from compellence.model.utility import choice_probabilities, decision_terms
 from compellence.scenario import load_scenario
 from compellence.scenario.schema import Dynamics, Leader, Regime
 
@@ -38,12 +37,10 @@ def overrides(draw):
 @settings(max_examples=60, deadline=None)
 @given(overrides())
 def test_choice_probabilities_are_valid_everywhere(over):
-    L, O, S, R, D, M = decision_context(load_scenario("iran-2025-surrender",
-                                                      over))
-    terms = decision_terms(L, O, S, R, D, M)
-    for value in terms.values():
+    ctx = decision_context(load_scenario("iran-2025-surrender", over))
+    for value in ctx.terms().values():
         assert np.all(np.isfinite(value))
-    p = choice_probabilities(sum(terms.values()), L.rationality)
+    p = ctx.probabilities()
     assert np.all((p >= 0) & (p <= 1))
     assert np.allclose(p.sum(axis=1), 1.0)
 
@@ -65,8 +62,10 @@ def test_engine_outputs_are_finite_and_shares_sum_to_one(over, seed):
 
 
 def test_extreme_rationality_is_stable():
-    L, O, S, R, D, M = decision_context(load_scenario("iran-2025-surrender",
-                                                      {"leader.rationality": 20.0}))
-    u = sum(decision_terms(L, O, S, R, D, M).values()) * 1e3
-    p = choice_probabilities(u, L.rationality)
-    assert np.all(np.isfinite(p)) and np.allclose(p.sum(axis=1), 1.0)
+    from compellence.model import equations as eq
+
+    ctx = decision_context(load_scenario("iran-2025-surrender", {"leader.rationality": 20.0}))
+    U = np.stack(list(ctx.terms().values()), axis=1)[0] * 1e3
+    p = np.zeros(4)
+    eq.logit_choice(20.0, U, p)
+    assert np.all(np.isfinite(p)) and np.isclose(p.sum(), 1.0)

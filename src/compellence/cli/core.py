@@ -37,8 +37,9 @@ def run(scenario: ScenarioArg,
         traj_file: Annotated[Path | None, typer.Option(
             "--trajectories", help="Write per-round quantiles of the state to this .csv.")]
         = None,
-        backend: Annotated[str, typer.Option(help="auto (compiled where possible), numpy "
-                                             "or numba.")] = "auto",
+        backend: Annotated[str, typer.Option(help="auto or numba (the compiled CPU kernel), "
+                                             "python (the model uncompiled: slow, for "
+                                             "checking), cuda (an NVIDIA GPU).")] = "auto",
         stream: Annotated[bool | None, typer.Option(
             "--stream/--no-stream", help="Keep only running totals (bounded memory); the "
                                          "default above 2,000,000 runs without --out.")]

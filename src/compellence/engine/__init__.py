@@ -2,68 +2,61 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
 
 from compellence.engine.results import Results
-from compellence.engine.rng import chunks
 from compellence.engine.simulate import ChunkResult, simulate_chunk
 from compellence.model.core import OUTCOMES, TERMS
 from compellence.scenario.schema import Scenario
 
-#: Default runs per chunk: large enough to amortise NumPy call overhead,
-#: small enough to keep memory at a few hundred MB.
+#: Default runs per chunk: large enough to amortise the per-call overhead, small enough to
+#: keep memory at a few hundred MB.
 DEFAULT_CHUNK = 65_536
 
+#: ``auto``: the compiled CPU kernel; ``numba``: the same, explicitly; ``python``: the model
+#: uncompiled (the readable reference, ~10⁴ run-rounds/s); ``cuda``: the model compiled for
+#: an NVIDIA GPU (needs a CUDA toolkit; tested on numba's CUDA simulator).
+BACKENDS = ("auto", "numba", "python", "cuda")
 
-BACKENDS = ("auto", "numpy", "numba", "jax")
+
+def chunks(runs: int, chunk_size: int) -> Iterator[tuple[int, int]]:
+    """Consecutive [start, stop) ranges of at most chunk_size runs."""
+    for start in range(0, runs, chunk_size):
+        yield start, min(runs, start + chunk_size)
 
 
 def resolve_backend(sc: Scenario, backend: str, trajectories: bool = False) -> str:
-    """The backend that will run: ``auto`` is the compiled kernel where numba is installed
-    and the request is one it covers, else the NumPy reference."""
-    from compellence.engine import fast
-
+    """The backend that will run. Every backend runs every request the same model, except that
+    ``cuda`` records no trajectories (a clear error, never a silent fallback)."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend '{backend}'; expected one of {', '.join(BACKENDS)}")
-    if backend == "numpy":
-        return "numpy"
-    if backend == "jax":
-        from compellence.engine import jax_backend
-
-        if not jax_backend.available():
-            raise ValueError("the jax backend needs JAX: pip install 'compellence[gpu]'")
-        if sc.coercer.learning.enabled or trajectories:
-            raise ValueError("the jax backend covers neither the learning coercer nor "
-                             "trajectories; use --backend numpy")
-        return "jax"
-    if fast.supports(sc, trajectories):
+    if backend == "auto":
         return "numba"
-    if backend == "numba":
-        raise ValueError("the numba backend needs numba installed and covers neither the "
-                         "learning coercer nor trajectories; use --backend numpy")
-    return "numpy"
+    if backend == "cuda":
+        from compellence.engine.gpu import available
+
+        if not available():
+            raise ValueError("the cuda backend needs an NVIDIA GPU with a CUDA toolkit "
+                             "(or NUMBA_ENABLE_CUDASIM=1 for numba's simulator)")
+        if trajectories:
+            raise ValueError("the cuda backend records no trajectories; use --backend numba")
+    return backend
 
 
 def run_chunk(sc: Scenario, seed: int, start: int, stop: int, which: str,
               trajectories: bool = False) -> ChunkResult:
     """The runs [start, stop) on a resolved backend (see :func:`resolve_backend`)."""
-    if which == "numba":
-        from compellence.engine.fast import simulate_chunk_fast
-        return simulate_chunk_fast(sc, seed, start, stop)
-    if which == "jax":
-        from compellence.engine.jax_backend import simulate_chunk_jax
-        return simulate_chunk_jax(sc, seed, start, stop)
-    return simulate_chunk(sc, seed, start, stop, trajectories=trajectories)
+    return simulate_chunk(sc, seed, start, stop, trajectories=trajectories, backend=which)
 
 
 def simulate(sc: Scenario, runs: int | None = None, seed: int | None = None, *,
              chunk_size: int = DEFAULT_CHUNK, trajectories: bool = False,
              progress: Callable[[int], None] | None = None, backend: str = "auto") -> Results:
-    """Run an ensemble of a scenario. The same scenario and seed give identical numbers
-    for any ``chunk_size`` and either backend (see engine/kernel.py for the one caveat)."""
+    """Run an ensemble of a scenario. The same scenario and seed give identical numbers for any
+    ``chunk_size``, thread count and CPU backend (counter-based random numbers)."""
     runs = sc.runs if runs is None else runs
     seed = sc.seed if seed is None else seed
     if runs < 1 or chunk_size < 1:
@@ -101,5 +94,5 @@ def explain_run(sc: Scenario, run: int, seed: int | None = None) -> list[dict]:
     return simulate_chunk(sc, seed, run, run + 1, record_run=run).record
 
 
-__all__ = ["BACKENDS", "DEFAULT_CHUNK", "Results", "explain_run", "resolve_backend", "run_chunk",
-           "simulate"]
+__all__ = ["BACKENDS", "DEFAULT_CHUNK", "Results", "chunks", "explain_run", "resolve_backend",
+           "run_chunk", "simulate"]

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from compellence.engine import chunks
 from compellence.engine.results import wilson
-from compellence.engine.rng import chunks
 from compellence.model.core import ACTIONS, OUTCOMES, TERMS
 from compellence.scenario.schema import Scenario
 

@@ -13,7 +13,7 @@ share) iff 1 − x ≥ 1 − p − c_B. Closed forms used as tests:
   optimum is x = 0.6 with P(war) = 1/3.
 
 Here B is the model's *leader*, its utilities computed by
-:func:`compellence.model.utility.decision_terms` with every mechanism that the
+:func:`compellence.model.equations.utility_terms` with every mechanism that the
 bargaining model lacks switched off, so that: capitulating (accepting x) is worth
 −x (the identity term with w_id = 1, no authority, visibility, resolve, face-saving
 or sacred premium), and escalating (war) is worth −(p + c_B) (the material term with
@@ -31,7 +31,6 @@ from scipy.optimize import brentq, minimize_scalar
 
 from compellence.engine.simulate import decision_context
 from compellence.model.core import CAPITULATE, ESCALATE
-from compellence.model.utility import decision_terms
 from compellence.scenario.loader import load_scenario
 
 _OFF = ("consistency_authority", "coercion_visibility", "pressure_resolve", "sacred_core",
@@ -60,9 +59,8 @@ def bargaining_overrides(x: float, p: float, c_b: float) -> dict[str, Any]:
 
 def b_utilities(x: float, p: float, c_b: float) -> tuple[float, float]:
     """B's (accept, war) utilities from the engine's terms."""
-    L, O, S, R, D, M = decision_context(load_scenario("iran-2025-surrender",
-                                                      bargaining_overrides(x, p, c_b)))
-    u = sum(decision_terms(L, O, S, R, D, M).values())[0]
+    ctx = decision_context(load_scenario("iran-2025-surrender", bargaining_overrides(x, p, c_b)))
+    u = ctx.utility()[0]
     return float(u[CAPITULATE]), float(u[ESCALATE])
 
 

@@ -2,7 +2,8 @@
 
 The leader's payoff for each action is exactly the utility the simulator's
 logit choice uses at round 0 of the scenario with that type and menu item
-(:func:`compellence.model.utility.decision_terms`). The coercer's payoff is
+(:func:`compellence.model.equations.utility_terms`, via
+:class:`compellence.engine.simulate.Context`). The coercer's payoff is
 defined here, from the same offer geometry and war probability:
 
 - resist: − pressure_cost · P − threat_cost · threat (pressure goes on);
@@ -18,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from compellence.engine.simulate import decision_context
+from compellence.engine.simulate import Context, decision_context
 from compellence.model.core import CAPITULATE, DEAL, ESCALATE, RESIST, TERMS
-from compellence.model.utility import decision_terms, offer_geometry, war_probability
+from compellence.model.layout import PIDX
 from compellence.scenario.distributions import _Dist
 from compellence.scenario.loader import apply_overrides, validate
 from compellence.scenario.schema import MenuItem, Scenario
@@ -66,30 +67,29 @@ def type_scenario(sc: Scenario, leader_type: str, item: MenuItem) -> Scenario:
     return out
 
 
-def coercer_payoffs(sc: Scenario, item: MenuItem, G: Any, R: Any, D: Any) -> np.ndarray:
+def coercer_payoffs(sc: Scenario, item: MenuItem, ctx: Context) -> np.ndarray:
     """The coercer's stage payoff for each leader action (see the module docstring)."""
     g = sc.game
-    status_quo = -g.pressure_cost * float(R.P[0]) - g.threat_cost * item.leader_threat
-    p_war = float(war_probability(R, D)[0])
-    p_acc = float(G.p_acc[0])
+    status_quo = -g.pressure_cost * float(ctx.R[0, PIDX]) - g.threat_cost * item.leader_threat
+    p_war = ctx.war_probability(0)
+    x_deal, _, _, p_acc, _, _ = ctx.geometry(0)
     out = np.empty(4)
     out[RESIST] = status_quo
     out[ESCALATE] = p_war * g.war_value + (1 - p_war) * status_quo
-    out[DEAL] = p_acc * g.concession_value * float(G.x_deal[0]) + (1 - p_acc) * status_quo
+    out[DEAL] = p_acc * g.concession_value * x_deal + (1 - p_acc) * status_quo
     out[CAPITULATE] = g.concession_value * item.demand
     return out
 
 
 def stage_payoffs(sc: Scenario, leader_type: str, item: MenuItem) -> StagePayoffs:
     """Leader and coercer payoffs when a leader of ``leader_type`` faces ``item``."""
-    L, O, S, R, D, M = decision_context(type_scenario(sc, leader_type, item))
-    terms = decision_terms(L, O, S, R, D, M)
+    ctx = decision_context(type_scenario(sc, leader_type, item))
+    terms = ctx.terms()
     leader = sum(terms[t] for t in TERMS)[0]
-    G = offer_geometry(L, O, S, M)
     return StagePayoffs(leader=np.asarray(leader, float),
-                        coercer=coercer_payoffs(sc, item, G, R, D),
+                        coercer=coercer_payoffs(sc, item, ctx),
                         terms={k: v[0] for k, v in terms.items()},
-                        rationality=float(L.rationality[0]))
+                        rationality=float(ctx.param("leader.rationality")[0]))
 
 
 __all__ = ["StagePayoffs", "coercer_payoffs", "menu_overrides", "stage_payoffs",

@@ -1,4 +1,8 @@
-"""Shared vocabulary of the model: actions, outcomes, utility terms, array bundles."""
+"""Shared vocabulary of the model: actions, outcomes, utility terms, and a named bundle.
+
+The names live in :mod:`compellence.model.layout` with the kernel's column positions;
+they are re-exported here for the modules that only need the vocabulary.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +10,27 @@ from typing import Any
 
 import numpy as np
 
-#: The leader's actions, in the column order of every (runs, 4) utility array.
-ACTIONS: tuple[str, ...] = ("resist", "escalate", "deal", "capitulate")
-RESIST, ESCALATE, DEAL, CAPITULATE = range(4)
-
-#: How a run ends (ONGOING: still resisting at the horizon). A leader's death is an
-#: event, not an outcome: succession goes on.
-OUTCOMES: tuple[str, ...] = ("ongoing", "capitulation", "deal", "war", "collapse")
-ONGOING, CAPITULATION, DEAL_OUTCOME, WAR, COLLAPSE = range(5)
-
-#: The named terms of the leader's utility, each produced by one function in
-#: :mod:`compellence.model.utility`; a decision is their sum.
-TERMS: tuple[str, ...] = (
-    "identity",        # M1, M5, M10, M12 (+ M2 resolve)
-    "sacred",          # M9
-    "material",        # material weight, M11 trust discount, M13 decline
-    "survival",        # M6 believed collapse, M15 survival weight
-    "martyrdom",       # M7
-    "pain_valence",    # M3
-    "legitimacy",      # standing with the base (M2)
-    "future_demands",  # M11
+from compellence.model.layout import (
+    ACTIONS,
+    CAPITULATE,
+    CAPITULATION,
+    COLLAPSE,
+    DEAL,
+    DEAL_OUTCOME,
+    ESCALATE,
+    ONGOING,
+    OUTCOMES,
+    RESIST,
+    TERMS,
+    WAR,
 )
+
+__all__ = ["ACTIONS", "CAPITULATE", "CAPITULATION", "COLLAPSE", "DEAL", "DEAL_OUTCOME",
+           "ESCALATE", "ONGOING", "OUTCOMES", "RESIST", "TERMS", "WAR", "Bundle"]
 
 
 class Bundle(dict[str, Any]):
-    """A dict of per-run arrays with attribute access (``b.economy``), for readable equations."""
+    """A dict of per-run arrays with attribute access (``b.economy``)."""
 
     def __getattr__(self, name: str) -> Any:
         try:

@@ -413,7 +413,7 @@ class Scenario(Section):
     description: str = Field("", description="The essay passage and facts it rests on.")
     extends: str | None = Field(None, description="A built-in name or a path this file extends.")
     runs: int = Field(10_000, ge=1, le=1_000_000_000, description="Monte Carlo runs.")
-    seed: int = Field(0, ge=0, description="Seed for numpy.random.SeedSequence.")
+    seed: int = Field(0, ge=0, description="Key of the counter-based random numbers (Philox).")
     horizon: int = Field(24, ge=1, le=600, description="Rounds simulated.")
     round_months: float = Field(1.0, gt=0, le=120, description="Months per round (labels only).")
     leader: Leader = Field(default_factory=Leader)

@@ -1,0 +1,110 @@
+"""CUDA driver of the model: one GPU thread per run, every round inside the thread.
+
+The kernel calls :func:`compellence.model.equations.simulate_run`, the same function the
+CPU kernel and the Python reference run, compiled by numba for CUDA. Parameters are
+sampled and random numbers drawn on the GPU (counter-based Philox), so nothing per run
+travels from the host but the results. Each thread adds its utility-term sums into one of
+:data:`SLOTS` rows with atomics, to spread contention.
+
+Precision: float64 by default (the CPU backends' numbers up to the GPU's ``exp``, which
+may differ from the C library's in the last bits); ``COMPELLENCE_CUDA_FLOAT32=1`` computes
+the state and utilities in float32 (faster on consumer GPUs; outcome shares agree with the
+CPU within Monte Carlo error, tests/test_backends.py, on numba's CUDA simulator).
+Not covered: trajectories and single-run records (use the numba backend).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+from numba import cuda, float32, float64
+
+from compellence.engine.simulate import ChunkResult, chunk_result
+from compellence.engine.spec import spec_of
+from compellence.model import layout as lay
+from compellence.scenario.schema import Scenario
+
+#: Rows of the term-sum accumulator that threads add into (thread i uses row i mod SLOTS).
+SLOTS = 1024
+#: Threads per CUDA block.
+THREADS = 128
+
+_KERNELS: dict[str, object] = {}
+
+
+def available() -> bool:
+    """Is a CUDA device (or numba's CUDA simulator) usable here?"""
+    try:
+        return bool(cuda.is_available())
+    except Exception:  # pragma: no cover - depends on the machine
+        return False
+
+
+def _float_type() -> str:
+    return "float32" if os.environ.get("COMPELLENCE_CUDA_FLOAT32") == "1" else "float64"
+
+
+def _kernel(ftype: str):
+    if ftype in _KERNELS:
+        return _KERNELS[ftype]
+    from compellence.model.equations import simulate_run
+
+    F = float32 if ftype == "float32" else float64
+    NV, NS, NO, NR, NT = lay.NV, lay.NS, lay.NO, lay.NR, lay.NT
+
+    @cuda.jit
+    def kernel(start, seed, T, kind, const, table, key, levels, scheduled, listed, M,
+               kill_round, renege, LRN, HYP, CI, CF, TACC, traj, alive, TRB, DRB, rec,
+               rec_terms):
+        i = cuda.grid(1)
+        if i >= CI.shape[0]:
+            return
+        V = cuda.local.array(NV, F)
+        S = cuda.local.array(NS, F)
+        O = cuda.local.array(NO, F)
+        R = cuda.local.array(NR, F)
+        U = cuda.local.array((NT, 4), F)
+        P = cuda.local.array(4, F)
+        HV = cuda.local.array(NV, F)
+        bump = cuda.local.array(5, F)
+        u = cuda.local.array(8, float64)
+        TS = cuda.local.array((NT, 4), float64)
+        simulate_run(i, start + i, seed, T, kind, const, table, key, levels, scheduled, listed,
+                     M, kill_round, renege, LRN, HYP, V, S, O, R, U, P, HV, bump, u, CI[i],
+                     CF[i], TS, False, traj, alive, TRB[0], DRB[0], False, rec, rec_terms)
+        slot = i % TACC.shape[0]
+        for j in range(NT):
+            for a in range(4):
+                cuda.atomic.add(TACC, (slot, j, a), TS[j, a])
+
+    _KERNELS[ftype] = kernel
+    return kernel
+
+
+def simulate_chunk_cuda(sc: Scenario, seed: int, start: int, stop: int) -> ChunkResult:
+    """The runs [start, stop) on the GPU (same model, same random numbers as the CPU)."""
+    ftype = _float_type()
+    dt = np.float32 if ftype == "float32" else np.float64
+    spec = spec_of(sc)
+    n = stop - start
+    T = spec.horizon
+    d = cuda.to_device
+    CI = cuda.device_array((n, lay.NCI), np.int64)
+    CF = cuda.device_array((n, lay.NCF), np.float64)
+    TACC = d(np.zeros((SLOTS, lay.NT, 4)))
+    dummy = (d(np.zeros((1, 1, lay.NTRAJ))), d(np.zeros((1, 1), np.bool_)),
+             d(np.zeros((1, 1, lay.NT, 4))), d(np.zeros((1, 1))),
+             d(np.zeros((1, lay.NREC))), d(np.zeros((1, lay.NT, 4))))
+    args = (start, seed, T, d(spec.kind), d(spec.const.astype(dt)), d(spec.table.astype(dt)),
+            d(spec.key), d(spec.sched.astype(dt)), d(spec.is_sched), d(spec.listed), d(spec.M),
+            spec.kill_round, d(spec.renege), d(spec.LRN.astype(dt)), d(spec.HYP.astype(dt)),
+            CI, CF, TACC, *dummy)
+    blocks = -(-n // THREADS)
+    _kernel(ftype)[blocks, THREADS](*args)
+    cuda.synchronize()
+    return chunk_result(sc, CI.copy_to_host(), CF.copy_to_host(),
+                        TACC.copy_to_host().sum(axis=0))
+
+
+__all__ = ["available", "simulate_chunk_cuda"]

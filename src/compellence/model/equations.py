@@ -1,0 +1,788 @@
+"""The model, written once: every equation of one run, as scalar functions.
+
+This module is the single definition of the model. Each function is plain Python
+(read it, step through it, call it from a notebook) and is marked
+``register_jitable``, so that numba compiles the very same function into every
+backend: the CPU kernel (:mod:`compellence.engine.cpu`, parallel over runs), the CUDA
+kernel (:mod:`compellence.engine.gpu`), and — uncompiled — the Python reference.
+``explain``, the game's payoffs and the claims call these functions too. To change a
+mechanism, edit its function here; nothing else needs editing (a test proves it).
+
+Conventions: utility is dimensionless, scaled so that the identity cost of an
+unconditional surrender under full pressure for the essay's leader is about 2 before
+the sacred premium. A decision is ``softmax(λ · Σ terms)`` over the four actions
+(resist, escalate, deal, capitulate; logit quantal response). Arrays are flat rows
+whose columns are named in :mod:`compellence.model.layout` (``V`` parameters, ``S``
+state, ``O`` offer in force, ``R`` pressure, ``M`` switches). The parameters' units,
+ranges and defaults are in :mod:`compellence.scenario.schema`; `docs/model.md` gives
+the equations in mathematical form.
+
+Order within a round (it shapes the numbers):
+1. the offer in force (the Bayesian coercer may have switched to its limited offer);
+2. scheduled events (a leader killed this round → succession, M8; reneging, M11);
+3. the coercer's pressure (schedule + adaptive bump, M14) and a possible strike;
+4. the leader's decision: logit choice over the summed utility terms;
+5. its consequence: capitulation ends the run; a deal ends it if the coercer accepts;
+   an escalation becomes war with the war probability;
+6. for runs still in play: the leader may be killed (threat to his life) or die
+   naturally (→ succession); the state moves on (dynamics); the regime may collapse;
+7. the adaptive coercer raises pressure for the next round.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba.extending import register_jitable
+
+from compellence.model.layout import (
+    A_CAP,
+    A_RET,
+    A_STEP,
+    ACC,
+    ALPHA,
+    AR,
+    AXD,
+    AXIS,
+    BASE,
+    BEL,
+    BELIEF,
+    BETA,
+    BG,
+    CAPITULATE,
+    CAPITULATION,
+    CB,
+    CBL,
+    CC,
+    COLLAPSE,
+    CONS,
+    CORE,
+    CRED,
+    CU,
+    DEAL,
+    DEAL_OUTCOME,
+    DEM,
+    DOFF,
+    ECON,
+    ECRIT,
+    EREC,
+    ES,
+    ESCALATE,
+    ESCS,
+    ESTR,
+    FDW,
+    FINAL,
+    FS,
+    GEN,
+    H0,
+    HEROIC,
+    ISO,
+    KAPPA,
+    KROUND,
+    LAM,
+    LEG,
+    LEGCAP,
+    LRN_DEM,
+    LRN_FS,
+    LRN_LAM,
+    LRN_ON,
+    LRN_PRIOR,
+    LRN_REL,
+    LRN_THR,
+    LW,
+    M1,
+    M2,
+    M3,
+    M5,
+    M6,
+    M7,
+    M8,
+    M9,
+    M10,
+    M11,
+    M12,
+    M13,
+    M14,
+    M15,
+    MART,
+    MCRED,
+    MIL,
+    MRALLY,
+    MU,
+    MW,
+    ND,
+    NL,
+    NR,
+    NS,
+    NT,
+    OUT,
+    PERS,
+    PH,
+    PHI,
+    PIDX,
+    PLAYED,
+    PROG,
+    PSTR,
+    PSUM,
+    PV,
+    RALLY,
+    REC_ACC,
+    REC_ACT,
+    REC_O,
+    REC_P,
+    REC_R,
+    REC_S,
+    REC_WAR,
+    REC_WID,
+    REL,
+    RES,
+    RG,
+    ROUNDS,
+    SANC,
+    SANCT,
+    SPREM,
+    STK,
+    SW,
+    SWITCH,
+    T_FUT,
+    T_ID,
+    T_LEG,
+    T_MART,
+    T_MAT,
+    T_PV,
+    T_SAC,
+    T_SURV,
+    THR,
+    TREC,
+    TREN,
+    TRUST,
+    U_ACCEPT,
+    U_CHOICE,
+    U_COLLAPSE,
+    U_KILL,
+    U_NATURAL,
+    U_SHOCK,
+    U_STRIKE,
+    U_WAR,
+    UNR,
+    UR,
+    USR,
+    USS,
+    V_ACC,
+    V_AXIS0,
+    V_BASE0,
+    V_CORE,
+    V_DEM,
+    V_ECON0,
+    V_FS,
+    V_PRESSURE,
+    V_PROG0,
+    V_REL,
+    V_TRUST0,
+    V_UNR0,
+    WAR,
+    WC,
+    WID,
+    WR,
+)
+from compellence.model.random import param_uniform, round_uniforms
+
+# --- constants of the model (each a modelling choice; see docs/model.md) ---------------
+#: Weights of the pressure index P ∈ [0, 1] (what the leader and his base see as
+#: coercion, M2/M3/M12): sanctions and the military threat dominate, isolation and the
+#: strike tempo add. They sum to 1 so that P stays in [0, 1].
+PW_SANCTIONS, PW_ISOLATION, PW_MILITARY, PW_STRIKES = 0.35, 0.15, 0.25, 0.25
+#: Weights of per-round economic pain (material term): sanctions bite hardest.
+PAIN_SANCTIONS, PAIN_ISOLATION, PAIN_STRIKES = 0.6, 0.2, 0.2
+#: M12: visibility of coercion at zero pressure (share); it rises linearly to 1 at full
+#: pressure. 0.4 keeps a concession made without pressure still somewhat costly.
+VISIBILITY_FLOOR = 0.4
+#: Standing with the base gained by retaliating (an escalation), per round.
+ESCALATION_RALLY = 0.05
+#: Standing with the base gained from the rally after a strike on the country (M2).
+STRIKE_BASE_RALLY = 0.02
+#: Share of the gap to a whole programme rebuilt per round.
+PROGRAM_REBUILD = 0.01
+#: A concession touches the core when it exceeds the core threshold by more than this.
+CORE_TOL = 1e-12
+#: Quantile-table kinds for sampled parameters (engine/spec.py builds the tables).
+KIND_CONST, KIND_LINEAR, KIND_STEP = 0, 1, 2
+
+
+@register_jitable
+def clip01(x):
+    """x clipped to [0, 1]: every state variable and probability lives there."""
+    return min(max(x, 0.0), 1.0)
+
+
+# --- parameters ------------------------------------------------------------------------
+@register_jitable
+def sample_value(u, kind, const, table):
+    """One parameter's value from its uniform: a constant, or its quantile table read by
+    linear interpolation (continuous distributions) or by step (discrete choices)."""
+    if kind == KIND_CONST:
+        return const
+    q = table.shape[0]
+    if kind == KIND_STEP:
+        return table[min(int(u * q), q - 1)]
+    x = u * (q - 1)
+    k = min(int(x), q - 2)
+    f = x - k
+    return table[k] + f * (table[k + 1] - table[k])
+
+
+@register_jitable
+def sample_params(seed, run, kind, const, table, key, V):
+    """Every per-run parameter into V, each from its own counter-based uniform."""
+    for j in range(V.shape[0]):
+        if kind[j] == KIND_CONST:
+            V[j] = const[j]
+        else:
+            V[j] = sample_value(param_uniform(seed, run, key[j]), kind[j], const[j], table[j])
+
+
+@register_jitable
+def initial_state(V, S):
+    """The regime's state at round 0 from the [regime] table; resolve and credit start at 0."""
+    S[ECON] = V[V_ECON0]
+    S[UNR] = V[V_UNR0]
+    S[BASE] = V[V_BASE0]
+    S[PROG] = V[V_PROG0]
+    S[AXIS] = V[V_AXIS0]
+    S[TRUST] = V[V_TRUST0]
+    S[RES] = 0.0
+    S[CRED] = 0.0
+
+
+@register_jitable
+def offer_in_force(V, LRN, belief, O):
+    """The coercer's offer this round: the scenario's, or the Bayesian coercer's limited offer
+    once its belief that the leader is cost-benefit falls below its threshold. Returns
+    whether the limited offer is in force."""
+    O[DEM] = V[V_DEM]
+    O[REL] = V[V_REL]
+    O[FS] = V[V_FS]
+    O[ACC] = V[V_ACC]
+    O[CORE] = V[V_CORE]
+    limited = LRN[LRN_ON] > 0.5 and belief < LRN[LRN_THR]
+    if limited:
+        O[DEM] = LRN[LRN_DEM]
+        O[REL] = LRN[LRN_REL]
+        O[FS] = LRN[LRN_FS]
+    return limited
+
+
+# --- the coercer's pressure (M14) ------------------------------------------------------
+@register_jitable
+def pressure_level(V, k, t, sched, is_sched, listed, bump):
+    """Level of instrument k in force at round t: the schedule (or the fixed level) plus the
+    adaptive bump, capped at the adaptive ceiling (never below the scheduled base)."""
+    base = sched[k, t] if is_sched[k] else V[V_PRESSURE + k]
+    ceiling = max(V[A_CAP], base) if listed[k] else 1.0
+    return min(max(base + bump[k], 0.0), ceiling)
+
+
+@register_jitable
+def round_pressure(V, t, sched, is_sched, listed, bump, R):
+    """The five instruments in force at round t and the pressure index P (a weighted mean)."""
+    for k in range(5):
+        R[k] = pressure_level(V, k, t, sched, is_sched, listed, bump)
+    R[PIDX] = (PW_SANCTIONS * R[SANC] + PW_ISOLATION * R[ISO] + PW_MILITARY * R[MIL]
+               + PW_STRIKES * R[STK])
+
+
+@register_jitable
+def adapt(V, listed, bump, escalated):
+    """M14, 'escalate until they yield': raise each listed instrument by the step, and the
+    military threat by the retaliation step after the leader escalated."""
+    for k in range(5):
+        if listed[k]:
+            bump[k] = bump[k] + V[A_STEP]
+    if escalated:
+        bump[MIL] = bump[MIL] + V[A_RET]
+
+
+@register_jitable
+def economic_pain(R, S):
+    """Per-round material pain: instrument pain × (1.5 − economy), so the same sanctions
+    hurt more in a weaker economy (factor in [0.5, 1.5])."""
+    return (PAIN_SANCTIONS * R[SANC] + PAIN_ISOLATION * R[ISO] + PAIN_STRIKES * R[STK]) * \
+        (1.5 - S[ECON])
+
+
+@register_jitable
+def war_probability(V, R):
+    """Chance that one escalation turns into war: war_rate × (0.5 + military threat)."""
+    return clip01(V[WR] * (0.5 + R[MIL]))
+
+
+@register_jitable
+def collapse_hazard(V, S):
+    """True per-round hazard of regime collapse from unrest."""
+    return V[CB] + V[CU] * (S[UNR] * S[UNR])
+
+
+# --- what each action concedes (M9, M10) -----------------------------------------------
+@register_jitable
+def offer_geometry(V, O, S, M):
+    """(x_deal, x_cap, σ_deal, p_acc, deal touches core, capitulation touches core).
+
+    A face-saving deal concedes min(demand, core threshold) and so never touches the core
+    (M10); capitulation concedes the whole demand with no face-saving; the coercer takes a
+    deal for sure when its demand spares the core, else with accepts_limited_deal.
+    """
+    d = O[DEM]
+    core = O[CORE]
+    xd = min(d, core)
+    h = V[HEROIC] if M[M10] else 0.0
+    sig = clip01(O[FS] + S[CRED])
+    sig_deal = sig + (1.0 - sig) * h
+    p_acc = 1.0 if d <= core + CORE_TOL else O[ACC]
+    touch_deal = 1.0 if xd > core + CORE_TOL else 0.0
+    touch_cap = 1.0 if d > core + CORE_TOL else 0.0
+    return xd, d, sig_deal, p_acc, touch_deal, touch_cap
+
+
+@register_jitable
+def concession_scale(V, S, R, M):
+    """w_id × authority (M5) × visibility of coercion (M12) × resolve (M2)."""
+    authority = 1.0 + V[ALPHA] * V[CONS] if M[M5] else 1.0
+    vis = VISIBILITY_FLOOR + (1.0 - VISIBILITY_FLOOR) * R[PIDX] if M[M12] else 1.0
+    resolve = 1.0 + S[RES] if M[M2] else 1.0
+    return V[WID] * authority * vis * resolve
+
+
+# --- the utility terms: each returns (resist, escalate, deal, capitulate) ---------------
+@register_jitable
+def identity_term(V, O, S, R, M, g):
+    """M1 (+M5, M10, M12, M2): conceding under coercion is humiliation, an existential
+    rupture: − scale·x·(1 − σ). Material relief never enters it."""
+    if not M[M1]:
+        return 0.0, 0.0, 0.0, 0.0
+    xd, d, sig_deal, _, _, _ = g
+    scale = concession_scale(V, S, R, M)
+    return 0.0, 0.0, -scale * xd * (1.0 - sig_deal), -scale * d * (1.0 - 0.0)
+
+
+@register_jitable
+def sacred_term(V, O, S, R, M, g):
+    """M9: touching the core symbol costs a sacred premium, and money offered for it makes
+    it worse (taboo trade-off): − scale·premium·(1 + β·relief) where touched."""
+    if not M[M9]:
+        return 0.0, 0.0, 0.0, 0.0
+    _, _, _, _, touch_deal, touch_cap = g
+    sp = -(concession_scale(V, S, R, M) * (V[SPREM] * (1.0 + V[BETA] * O[REL])))
+    return 0.0, 0.0, sp * touch_deal, sp * touch_cap
+
+
+@register_jitable
+def material_weight(V, S, M):
+    """M13: the material weight rises as the regional network unravels: w·(1 + κ·(1−axis))."""
+    decline = (1.0 - S[AXIS]) if M[M13] else 0.0
+    return V[MW] * (1.0 + V[KAPPA] * decline)
+
+
+@register_jitable
+def trust_factor(S, M):
+    """M11: promised relief is discounted by trust in the coercer (1 when M11 is off)."""
+    return S[TRUST] if M[M11] else 1.0
+
+
+@register_jitable
+def material_term(V, O, S, R, M, g):
+    """Relief received (discounted by trust, M11) minus the pain of pressure that continues
+    for pain_horizon rounds; escalating adds the expected cost of war."""
+    xd, d, _, p_acc, _, _ = g
+    w = material_weight(V, S, M)
+    pain = economic_pain(R, S) * V[PH]
+    relief = O[REL] * trust_factor(S, M)
+    share = xd / d if d > 0 else 1.0
+    p_war = war_probability(V, R)
+    return (w * -pain, w * (-pain - p_war * V[WC]),
+            w * (p_acc * relief * share - (1.0 - p_acc) * pain), w * relief)
+
+
+@register_jitable
+def believed_collapse(V, x, M):
+    """M6, the 1979 lesson: believed collapse probability after conceding x, h0 + φ·x; with
+    M6 off the leader believes the true link instead."""
+    if M[M6]:
+        return V[H0] + V[PHI] * x
+    return V[CB] + V[CC] * x
+
+
+@register_jitable
+def survival_term(V, O, S, R, M, g):
+    """Regime and personal survival: resisting risks collapse (true hazard over the pain
+    horizon) and his life (the threat level); conceding risks the believed collapse (M6).
+    M15: the essay's leader weighs this little; off, survival weighs at least 1."""
+    xd, d, _, p_acc, _, _ = g
+    w = V[SW] if M[M15] else max(V[SW], 1.0)
+    stay = collapse_hazard(V, S) * V[PH] + R[THR]
+    p_war = war_probability(V, R)
+    return (w * -stay, w * (-stay - p_war * V[WC]),
+            w * -(p_acc * believed_collapse(V, xd, M) + (1.0 - p_acc) * stay),
+            w * -believed_collapse(V, d, M))
+
+
+@register_jitable
+def martyrdom_term(V, R, M, g):
+    """M7: resisting while his life is threatened adds μ·threat (μ>0 sanctifies, μ<0
+    deters); a deal offer is defiance only if refused, capitulation none."""
+    if not M[M7]:
+        return 0.0, 0.0, 0.0, 0.0
+    p_acc = g[3]
+    v = V[MU] * R[THR]
+    return v, v, (1.0 - p_acc) * v, 0.0
+
+
+@register_jitable
+def pain_valence_term(V, R, M, g):
+    """M3: struggle with pain is moral validation: resisting under pressure P adds v·P."""
+    if not M[M3]:
+        return 0.0, 0.0, 0.0, 0.0
+    p_acc = g[3]
+    v = V[PV] * R[PIDX]
+    return v, v, (1.0 - p_acc) * v, 0.0
+
+
+@register_jitable
+def base_change_resisting(V, S, R, M):
+    """Per-round change of standing with the base while resisting (M2): steadfastness under
+    pressure raises it (× pain valence), economic collapse below econ_critical erodes it."""
+    gain = V[BG] * V[PV] * R[PIDX] * (1.0 - S[BASE]) if M[M2] else 0.0
+    hardship = max(V[ECRIT] - S[ECON], 0.0) / max(V[ECRIT], 1e-9)
+    return gain - V[BEL] * hardship
+
+
+@register_jitable
+def legitimacy_term(V, O, S, R, M, g):
+    """The expected change of standing with the hardline base, × legitimacy weight."""
+    xd, d, sig_deal, p_acc, _, _ = g
+    stay = base_change_resisting(V, S, R, M)
+    loss_d = V[CBL] * xd * (1.0 - sig_deal)
+    loss_c = V[CBL] * d * (1.0 - 0.0)
+    lw = V[LW]
+    return (lw * stay, lw * (stay + ESCALATION_RALLY),
+            lw * (-p_acc * loss_d + (1.0 - p_acc) * stay), lw * -loss_c)
+
+
+@register_jitable
+def future_demands_term(V, S, M, g):
+    """M11: a concession is expected to invite a further demand, larger when trust is low:
+    − w_f·x·(1 − trust) (a deal only if the coercer takes it)."""
+    if not M[M11]:
+        return 0.0, 0.0, 0.0, 0.0
+    xd, d, _, p_acc, _, _ = g
+    return (0.0, 0.0, -V[FDW] * (xd * (1.0 - S[TRUST]) * p_acc),
+            -V[FDW] * (d * (1.0 - S[TRUST])))
+
+
+@register_jitable
+def _put(U, j, a):
+    U[j, 0] = a[0]
+    U[j, 1] = a[1]
+    U[j, 2] = a[2]
+    U[j, 3] = a[3]
+
+
+@register_jitable
+def utility_terms(V, O, S, R, M, U):
+    """Every named term for every action into U (terms × actions; rows as layout.TERMS)."""
+    g = offer_geometry(V, O, S, M)
+    _put(U, T_ID, identity_term(V, O, S, R, M, g))
+    _put(U, T_SAC, sacred_term(V, O, S, R, M, g))
+    _put(U, T_MAT, material_term(V, O, S, R, M, g))
+    _put(U, T_SURV, survival_term(V, O, S, R, M, g))
+    _put(U, T_MART, martyrdom_term(V, R, M, g))
+    _put(U, T_PV, pain_valence_term(V, R, M, g))
+    _put(U, T_LEG, legitimacy_term(V, O, S, R, M, g))
+    _put(U, T_FUT, future_demands_term(V, S, M, g))
+    return g
+
+
+@register_jitable
+def _exp0(x):
+    """exp, skipping the call at 0 (exp(0) is exactly 1 in every implementation)."""
+    return 1.0 if x == 0.0 else math.exp(x)
+
+
+@register_jitable
+def logit_choice(lam, U, P):
+    """Logit (quantal-response) choice: P = softmax(λ·Σ terms), summed in term order and
+    computed stably."""
+    u0 = 0.0
+    u1 = 0.0
+    u2 = 0.0
+    u3 = 0.0
+    for j in range(NT):
+        u0 += U[j, 0]
+        u1 += U[j, 1]
+        u2 += U[j, 2]
+        u3 += U[j, 3]
+    z0, z1, z2, z3 = lam * u0, lam * u1, lam * u2, lam * u3
+    zm = max(max(z0, z1), max(z2, z3))
+    e0, e1, e2, e3 = _exp0(z0 - zm), _exp0(z1 - zm), _exp0(z2 - zm), _exp0(z3 - zm)
+    tot = e0 + e1 + e2 + e3
+    P[0] = e0 / tot
+    P[1] = e1 / tot
+    P[2] = e2 / tot
+    P[3] = e3 / tot
+
+
+@register_jitable
+def draw_action(P, u):
+    """The action whose cumulative probability first exceeds the uniform u."""
+    c0 = P[0]
+    c1 = c0 + P[1]
+    c2 = c1 + P[2]
+    return (1 if u > c0 else 0) + (1 if u > c1 else 0) + (1 if u > c2 else 0)
+
+
+# --- succession (M8) -------------------------------------------------------------------
+@register_jitable
+def ordinary_legacy(S):
+    """Legacy of a tenure that ends without martyrdom: steadfastness and the material record
+    count equally."""
+    return 0.5 * S[BASE] + 0.5 * S[ECON]
+
+
+@register_jitable
+def martyr_legacy(V, S, M):
+    """Legacy of a leader killed in confrontation: the material record is forgotten and the
+    sacrifice adds sanctification × personal rigidity share (M8 on)."""
+    if not M[M8]:
+        return ordinary_legacy(S)
+    return clip01(S[BASE] + V[SANCT] * V[PERS])
+
+
+@register_jitable
+def capitulation_legacy(S, O):
+    """Legacy the same leader would have had by capitulating to the demand now."""
+    return 0.5 * S[BASE] * (1.0 - O[DEM]) + 0.5 * min(S[ECON] + O[REL], 1.0)
+
+
+@register_jitable
+def succeed(t, martyred, V, S, O, M, ci, cf):
+    """The leader dies (martyred: killed in confrontation); his successor takes over.
+
+    M8 on, after a martyrdom: identity weight × (1 − personal rigidity share); the
+    successor's rigidity is institutional (personal share 0); he gains a face-saving credit
+    martyr_credit × legacy × predecessor's personal share, and the martyrdom rallies the
+    public (unrest − martyr_rally). After a natural death, or with M8 off, the successor
+    inherits the predecessor's parameters and no credit.
+    """
+    legacy = martyr_legacy(V, S, M) if martyred else ordinary_legacy(S)
+    if ci[GEN] == 0:
+        cf[LEG] = legacy
+        cf[LEGCAP] = capitulation_legacy(S, O)
+        if martyred:
+            ci[KROUND] = t
+    ci[GEN] += 1
+    if martyred:
+        ci[MART] = 1
+    if M[M8]:
+        if martyred:
+            personal = V[PERS]
+            S[CRED] = V[MCRED] * legacy * personal
+            V[WID] = V[WID] * (1.0 - personal)
+            V[PERS] = 0.0
+            S[UNR] = clip01(S[UNR] - V[MRALLY])
+        else:
+            S[CRED] = 0.0
+    else:
+        S[CRED] = 0.0
+
+
+# --- the regime's dynamics --------------------------------------------------------------
+@register_jitable
+def advance_state(V, S, R, M, strike, shock):
+    """Move the state of a run still in play to the next round (all from this round's state):
+    economy (sanctions and strikes erode it; it recovers when pressure is low), unrest
+    (follows hardship, jumps with shocks, drops in a strike's rally), base standing (M2),
+    trust (recovers toward 1, M11), axis (unravels, M13), resolve (hardens under pressure
+    while he resists, M2), programme (strikes damage it; rebuilt slowly)."""
+    e_old = S[ECON]
+    decay = V[ES] * (R[SANC] + R[ISO] / 3.0) + V[ESTR] * strike
+    recovery = V[EREC] * (1.0 - e_old) * (1.0 - R[PIDX])
+    econ = clip01(e_old - decay + recovery)
+    drift = V[UR] * ((1.0 - econ) - S[UNR])
+    unrest = clip01(S[UNR] + drift + (V[USS] * shock - V[RALLY] * strike))
+    base = clip01(S[BASE] + (base_change_resisting(V, S, R, M) + STRIKE_BASE_RALLY * strike))
+    trust = clip01(S[TRUST] + V[TREC] * (1.0 - S[TRUST]))
+    axis = clip01(S[AXIS] * (1.0 - V[AXD]))
+    res = clip01(S[RES] + V[RG] * R[PIDX] * (1.0 - S[RES])) if M[M2] else S[RES]
+    prog = clip01(S[PROG] - V[PSTR] * strike + PROGRAM_REBUILD * (1.0 - S[PROG]))
+    S[ECON] = econ
+    S[UNR] = unrest
+    S[BASE] = base
+    S[TRUST] = trust
+    S[AXIS] = axis
+    S[RES] = res
+    S[PROG] = prog
+
+
+# --- the Bayesian coercer ---------------------------------------------------------------
+@register_jitable
+def hypothesis_likelihood(V, HV, h, HYP, lam, O, S, R, M, U, P, action):
+    """Probability that a leader of hypothesised type h (its preset parameters in HYP[h])
+    takes ``action`` in the same state and offer: the model's own logit choice."""
+    for j in range(V.shape[0]):
+        HV[j] = V[j]
+    for j in range(NL):
+        HV[j] = HYP[h, j]
+    utility_terms(HV, O, S, R, M, U)
+    logit_choice(lam, U, P)
+    return P[action]
+
+
+@register_jitable
+def update_belief(belief, V, HV, HYP, LRN, O, S, R, M, U, P, action):
+    """Bayes' rule on the observed action: HYP[0] identity-committed, HYP[1] cost-benefit."""
+    like_cb = hypothesis_likelihood(V, HV, 1, HYP, LRN[LRN_LAM], O, S, R, M, U, P, action)
+    like_id = hypothesis_likelihood(V, HV, 0, HYP, LRN[LRN_LAM], O, S, R, M, U, P, action)
+    num = belief * like_cb
+    den = num + (1.0 - belief) * like_id
+    return num / max(den, 1e-300) if den > 0 else belief
+
+
+# --- one run ----------------------------------------------------------------------------
+@register_jitable
+def record_state(row, S, R):
+    """Trajectory row: economy, unrest, base, trust, programme, axis, resolve, P, threat."""
+    row[0] = S[ECON]
+    row[1] = S[UNR]
+    row[2] = S[BASE]
+    row[3] = S[TRUST]
+    row[4] = S[PROG]
+    row[5] = S[AXIS]
+    row[6] = S[RES]
+    row[7] = R[PIDX]
+    row[8] = R[THR]
+
+
+@register_jitable
+def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, listed, M,
+                 kill_round, renege, LRN, HYP, V, S, O, R, U, P, HV, bump, u, ci, cf, TS,
+                 want_traj, traj, alive, TR, DR, want_rec, rec, rec_terms):
+    """Simulate run number ``run`` (row i of the outputs) over T rounds, in place.
+
+    Outputs: ci/cf (this run's integer and float results, layout.CI_FIELDS/CF_FIELDS), TS
+    (Σ over its decisions of each term, terms × actions); with want_traj the state each
+    round (traj[t, i]), whether it is in play (alive[t, i]) and per-round term sums (TR[t],
+    decisions DR[t], shared by the rows a driver groups together); with want_rec each
+    decision of the run (rec[t], rec_terms[t]). The rest are scratch arrays.
+    """
+    sample_params(seed, run, kind, const, table, key, V)
+    initial_state(V, S)
+    for k in range(5):
+        bump[k] = 0.0
+    for j in range(NT):
+        for a in range(4):
+            TS[j, a] = 0.0
+    ci[OUT] = 0
+    ci[ROUNDS] = T
+    ci[GEN] = 0
+    ci[MART] = 0
+    ci[KROUND] = -1
+    ci[ESCS] = 0
+    ci[DOFF] = 0
+    ci[SWITCH] = -1
+    ci[PLAYED] = 0
+    for k in range(cf.shape[0]):
+        cf[k] = 0.0
+    cf[LEG] = np.nan
+    cf[LEGCAP] = np.nan
+    belief = LRN[LRN_PRIOR]
+    learning = LRN[LRN_ON] > 0.5
+    adaptive = M[M14]
+    active = True
+    t_end = T
+    for t in range(T):
+        round_uniforms(seed, run, t, u)
+        limited = offer_in_force(V, LRN, belief, O)
+        if limited and ci[SWITCH] < 0:
+            ci[SWITCH] = t
+        if kill_round == t:
+            succeed(t, True, V, S, O, M, ci, cf)
+        if renege[t]:
+            S[TRUST] = S[TRUST] * (1.0 - V[TREN])
+        round_pressure(V, t, sched, is_sched, listed, bump, R)
+        if want_traj:
+            record_state(traj[t, i], S, R)
+            alive[t, i] = True
+        strike = 1.0 if u[U_STRIKE] < R[STK] else 0.0
+        shock = 1.0 if u[U_SHOCK] < V[USR] else 0.0
+
+        g = utility_terms(V, O, S, R, M, U)
+        logit_choice(V[LAM], U, P)
+        action = draw_action(P, u[U_CHOICE])
+        p_acc = g[3]
+        accepted = action == DEAL and u[U_ACCEPT] < p_acc
+        war = action == ESCALATE and u[U_WAR] < war_probability(V, R)
+        for j in range(NT):
+            for a in range(4):
+                TS[j, a] += U[j, a]
+                if want_traj:
+                    TR[t, j, a] += U[j, a]
+        if want_traj:
+            DR[t] += 1.0
+        for a in range(4):
+            cf[PSUM + a] += P[a]
+        if want_rec:
+            rec[t, REC_ACT] = action
+            rec[t, REC_ACC] = 1.0 if accepted else 0.0
+            rec[t, REC_WAR] = 1.0 if war else 0.0
+            for a in range(4):
+                rec[t, REC_P + a] = P[a]
+            rec[t, REC_WID] = V[WID]
+            for k in range(NS):
+                rec[t, REC_S + k] = S[k]
+            for k in range(NR):
+                rec[t, REC_R + k] = R[k]
+            for k in range(3):
+                rec[t, REC_O + k] = O[k]
+            for j in range(NT):
+                for a in range(4):
+                    rec_terms[t, j, a] = U[j, a]
+        if learning:
+            belief = update_belief(belief, V, HV, HYP, LRN, O, S, R, M, U, P, action)
+        if action == ESCALATE:
+            ci[ESCS] += 1
+        if action == DEAL:
+            ci[DOFF] += 1
+        if action == CAPITULATE or accepted or war:
+            ci[OUT] = CAPITULATION if action == CAPITULATE else (
+                DEAL_OUTCOME if accepted else WAR)
+            ci[ROUNDS] = t
+            if action == CAPITULATE and ci[GEN] == 0:
+                cf[LEG] = capitulation_legacy(S, O)
+            active = False
+        else:
+            killed = u[U_KILL] < V[AR] * R[THR]
+            natural = (not killed) and u[U_NATURAL] < V[ND]
+            if killed or natural:
+                succeed(t, killed, V, S, O, M, ci, cf)
+            advance_state(V, S, R, M, strike, shock)
+            if u[U_COLLAPSE] < collapse_hazard(V, S):
+                ci[OUT] = COLLAPSE
+                ci[ROUNDS] = t
+                active = False
+        if adaptive:
+            adapt(V, listed, bump, action == ESCALATE and active)
+        if not active:
+            t_end = t + 1
+            break
+    ci[PLAYED] = t_end
+    if want_traj:
+        round_pressure(V, t_end, sched, is_sched, listed, bump, R)
+        for t in range(t_end, T + 1):
+            record_state(traj[t, i], S, R)
+            alive[t, i] = active and t == T
+    made = max(t_end, 1)
+    for a in range(4):
+        cf[PSUM + a] = cf[PSUM + a] / made
+    cf[BELIEF] = belief if learning else np.nan
+    for k in range(7):
+        cf[FINAL + k] = S[k]

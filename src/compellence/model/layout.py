@@ -1,0 +1,142 @@
+"""Where each quantity lives in the model's flat per-run arrays (names → column numbers).
+
+The model (:mod:`compellence.model.equations`) is scalar code for one run that every
+backend compiles, so its inputs are flat float arrays rather than named objects:
+
+- ``V``: the run's parameters (leader, offer, initial regime, dynamics, pressure levels,
+  adaptive rule), sampled once per run; succession rewrites two leader entries;
+- ``S``: the regime's state, updated every round;
+- ``O``: the offer in force this round (the Bayesian coercer may change it);
+- ``R``: this round's pressure instruments and their index P;
+- ``M``: the mechanism switches M1–M15 (runtime values: no recompilation per switch).
+
+This module holds only names and positions; it contains no equation. Each index is a
+module-level constant so that numba folds it into the compiled code.
+"""
+
+from __future__ import annotations
+
+#: Per-run parameters, by dotted scenario path, in column order of ``V``.
+V_FIELDS: tuple[str, ...] = (
+    # leader (M1–M15 parameters; see scenario/schema.py Leader)
+    "leader.rationality", "leader.identity_weight", "leader.consistency_share",
+    "leader.authority_multiplier", "leader.material_weight", "leader.pain_valence",
+    "leader.resolve_gain", "leader.survival_weight", "leader.believed_collapse_base",
+    "leader.believed_collapse_slope", "leader.martyrdom_valuation",
+    "leader.personal_rigidity_share", "leader.sacred_premium", "leader.taboo_sensitivity",
+    "leader.heroic_flexibility", "leader.future_demand_weight", "leader.legitimacy_weight",
+    "leader.decline_sensitivity", "leader.martyr_credit",
+    # the coercer's offer
+    "coercer.demand", "coercer.relief", "coercer.face_saving", "coercer.accepts_limited_deal",
+    "regime.core_threshold",
+    # the regime at round 0
+    "regime.economy", "regime.unrest", "regime.base_standing", "regime.core_program",
+    "regime.axis", "regime.trust",
+    # dynamics coefficients
+    "dynamics.econ_sanctions", "dynamics.econ_strike", "dynamics.econ_recovery",
+    "dynamics.program_strike", "dynamics.unrest_rate", "dynamics.unrest_shock_rate",
+    "dynamics.unrest_shock_size", "dynamics.rally", "dynamics.base_gain",
+    "dynamics.econ_critical", "dynamics.base_econ_loss", "dynamics.concession_base_loss",
+    "dynamics.trust_renege", "dynamics.trust_recovery", "dynamics.axis_decline",
+    "dynamics.war_rate", "dynamics.war_cost", "dynamics.collapse_base",
+    "dynamics.collapse_unrest", "dynamics.collapse_concession", "dynamics.assassination_rate",
+    "dynamics.natural_death", "dynamics.pain_horizon", "dynamics.sanctification",
+    "dynamics.martyr_rally",
+    # pressure levels (when not scheduled) and the adaptive rule (M14)
+    "coercer.pressure.sanctions", "coercer.pressure.isolation",
+    "coercer.pressure.military_threat", "coercer.pressure.strikes",
+    "coercer.pressure.leader_threat",
+    "coercer.adaptive.step", "coercer.adaptive.cap", "coercer.adaptive.retaliation_step",
+)
+NV = len(V_FIELDS)
+(LAM, WID, CONS, ALPHA, MW, PV, RG, SW, H0, PHI, MU, PERS, SPREM, BETA, HEROIC, FDW, LW, KAPPA,
+ MCRED,
+ V_DEM, V_REL, V_FS, V_ACC, V_CORE,
+ V_ECON0, V_UNR0, V_BASE0, V_PROG0, V_AXIS0, V_TRUST0,
+ ES, ESTR, EREC, PSTR, UR, USR, USS, RALLY, BG, ECRIT, BEL, CBL, TREN, TREC, AXD, WR, WC, CB,
+ CU, CC, AR, ND, PH, SANCT, MRALLY,
+ V_SANC, V_ISO, V_MIL, V_STK, V_THR,
+ A_STEP, A_CAP, A_RET) = range(NV)
+#: The leader's parameters are the first NL columns (a hypothesised type replaces them).
+NL = MCRED + 1
+#: Column of the first pressure instrument in V (instrument k is at V_SANC + k).
+V_PRESSURE = V_SANC
+
+#: The regime's state, in column order of ``S``.
+S_FIELDS: tuple[str, ...] = ("economy", "unrest", "base", "program", "axis", "trust",
+                             "resolve", "credit")
+NS = len(S_FIELDS)
+ECON, UNR, BASE, PROG, AXIS, TRUST, RES, CRED = range(NS)
+
+#: The offer in force (``O``).
+O_FIELDS: tuple[str, ...] = ("demand", "relief", "face_saving", "accepts_limited_deal",
+                             "core_threshold")
+NO = len(O_FIELDS)
+DEM, REL, FS, ACC, CORE = range(NO)
+
+#: This round's pressure (``R``): the five instruments, then the index P.
+R_FIELDS: tuple[str, ...] = ("sanctions", "isolation", "military_threat", "strikes",
+                             "leader_threat", "P")
+NR = len(R_FIELDS)
+SANC, ISO, MIL, STK, THR, PIDX = range(NR)
+
+#: Mechanism switches (``M``), M1 … M15 in order.
+M_FIELDS: tuple[str, ...] = (
+    "identity_cost", "pressure_resolve", "pain_valence", "leader_profile",
+    "consistency_authority", "believed_collapse", "martyrdom", "sanctified_succession",
+    "sacred_core", "heroic_flexibility", "trust", "coercion_visibility", "exogenous_decline",
+    "adaptive_coercer", "survival_discount")
+(M1, M2, M3, M4, M5, M6, M7, M8, M9, M10, M11, M12, M13, M14, M15) = range(15)
+
+#: The leader's actions (columns of every utility row) and the utility terms (rows).
+ACTIONS: tuple[str, ...] = ("resist", "escalate", "deal", "capitulate")
+RESIST, ESCALATE, DEAL, CAPITULATE = range(4)
+TERMS: tuple[str, ...] = ("identity", "sacred", "material", "survival", "martyrdom",
+                          "pain_valence", "legitimacy", "future_demands")
+NT = len(TERMS)
+T_ID, T_SAC, T_MAT, T_SURV, T_MART, T_PV, T_LEG, T_FUT = range(NT)
+
+#: How a run ends (ongoing: still resisting at the horizon).
+OUTCOMES: tuple[str, ...] = ("ongoing", "capitulation", "deal", "war", "collapse")
+ONGOING, CAPITULATION, DEAL_OUTCOME, WAR, COLLAPSE = range(5)
+
+#: Per-run integer results (``CI``) and float results (``CF``).
+CI_FIELDS: tuple[str, ...] = ("outcome", "rounds", "leader_generation", "martyred",
+                              "killed_round", "escalations", "deal_offers", "switched_round",
+                              "rounds_played")
+NCI = len(CI_FIELDS)
+OUT, ROUNDS, GEN, MART, KROUND, ESCS, DOFF, SWITCH, PLAYED = range(NCI)
+CF_FIELDS: tuple[str, ...] = ("legacy", "legacy_if_capitulated", "belief_cost_benefit",
+                              "p_resist", "p_escalate", "p_deal", "p_capitulate",
+                              "final_economy", "final_unrest", "final_base", "final_program",
+                              "final_axis", "final_trust", "final_resolve")
+NCF = len(CF_FIELDS)
+LEG, LEGCAP, BELIEF, PSUM = 0, 1, 2, 3          # PSUM … PSUM+3: Σ choice probabilities
+FINAL = 7                                       # FINAL + k: final value of S[k], k < 7
+
+#: State recorded in trajectories (``TRAJ``), per round.
+TRAJECTORY_VARS: tuple[str, ...] = ("economy", "unrest", "base", "trust", "program", "axis",
+                                    "resolve", "pressure", "leader_threat")
+NTRAJ = len(TRAJECTORY_VARS)
+
+#: Per-decision record of one run (explain): columns of ``REC`` besides the term block.
+REC_FIELDS: tuple[str, ...] = ("action", "accepted", "war", "p_resist", "p_escalate",
+                               "p_deal", "p_capitulate", "identity_weight", *S_FIELDS,
+                               *R_FIELDS, "demand", "relief", "face_saving")
+NREC = len(REC_FIELDS)
+REC_ACT, REC_ACC, REC_WAR, REC_P, REC_WID = 0, 1, 2, 3, 7
+REC_S = 8
+REC_R = REC_S + NS
+REC_O = REC_R + NR
+
+#: Learning coercer constants (``LRN``).
+LRN_FIELDS: tuple[str, ...] = ("enabled", "prior_cost_benefit", "threshold",
+                               "hypothesis_rationality", "limited_demand", "limited_relief",
+                               "limited_face_saving")
+LRN_ON, LRN_PRIOR, LRN_THR, LRN_LAM, LRN_DEM, LRN_REL, LRN_FS = range(len(LRN_FIELDS))
+
+#: Uniform draws per run-round, by purpose: two counter blocks of four (Philox4x32 gives
+#: four 32-bit words per call).
+DRAWS: tuple[str, ...] = ("choice", "accept", "war", "strike", "kill", "natural", "collapse",
+                          "shock")
+U_CHOICE, U_ACCEPT, U_WAR, U_STRIKE, U_KILL, U_NATURAL, U_COLLAPSE, U_SHOCK = range(8)
