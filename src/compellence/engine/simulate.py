@@ -36,6 +36,22 @@ class ChunkResult:
     decisions_by_round: np.ndarray | None = None         # (horizon,) decisions per round
 
 
+#: Below this many runs a chunk runs on one thread: starting the thread pool costs more than
+#: it saves (tens of milliseconds on a busy machine). The numbers do not depend on it.
+SERIAL_BELOW = 4096
+
+
+def _serial(kernel, args: tuple) -> None:
+    import numba
+
+    before = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        kernel(*args)
+    finally:
+        numba.set_num_threads(before)
+
+
 def _kernel(backend: str):
     from compellence.engine.cpu import cpu_kernel
 
@@ -71,8 +87,12 @@ def simulate_chunk(sc: Scenario, seed: int, start: int, stop: int, *, trajectori
     want_rec = record_run is not None
     rec = np.zeros((T, lay.NREC)) if want_rec else np.zeros((1, lay.NREC))
     rec_terms = np.zeros((T, lay.NT, 4)) if want_rec else np.zeros((1, lay.NT, 4))
-    _kernel(backend)(start, seed, *spec.args(), CI, CF, TACC, trajectories, traj, alive, TRB,
-                     DRB, want_rec, rec, rec_terms)
+    args = (start, seed, *spec.args(), CI, CF, TACC, trajectories, traj, alive, TRB, DRB,
+            want_rec, rec, rec_terms)
+    if backend == "numba" and n < SERIAL_BELOW:
+        _serial(_kernel(backend), args)
+    else:
+        _kernel(backend)(*args)
     out = chunk_result(sc, CI, CF, TACC.sum(axis=0))
     if trajectories:
         out.trajectories = {v: traj[:, :, k].copy() for k, v in enumerate(TRAJECTORY_VARS)}

@@ -34,7 +34,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba.extending import register_jitable
 
 from compellence.model.layout import (
     A_CAP,
@@ -186,7 +185,7 @@ from compellence.model.layout import (
     WID,
     WR,
 )
-from compellence.model.random import param_uniform, round_uniforms
+from compellence.model.random import jitable, param_uniform, round_uniforms
 
 # --- constants of the model (each a modelling choice; see docs/model.md) ---------------
 #: Weights of the pressure index P ∈ [0, 1] (what the leader and his base see as
@@ -210,14 +209,14 @@ CORE_TOL = 1e-12
 KIND_CONST, KIND_LINEAR, KIND_STEP = 0, 1, 2
 
 
-@register_jitable
+@jitable
 def clip01(x):
     """x clipped to [0, 1]: every state variable and probability lives there."""
     return min(max(x, 0.0), 1.0)
 
 
 # --- parameters ------------------------------------------------------------------------
-@register_jitable
+@jitable
 def sample_value(u, kind, const, table):
     """One parameter's value from its uniform: a constant, or its quantile table read by
     linear interpolation (continuous distributions) or by step (discrete choices)."""
@@ -232,7 +231,7 @@ def sample_value(u, kind, const, table):
     return table[k] + f * (table[k + 1] - table[k])
 
 
-@register_jitable
+@jitable
 def sample_params(seed, run, kind, const, table, key, V):
     """Every per-run parameter into V, each from its own counter-based uniform."""
     for j in range(V.shape[0]):
@@ -242,7 +241,7 @@ def sample_params(seed, run, kind, const, table, key, V):
             V[j] = sample_value(param_uniform(seed, run, key[j]), kind[j], const[j], table[j])
 
 
-@register_jitable
+@jitable
 def initial_state(V, S):
     """The regime's state at round 0 from the [regime] table; resolve and credit start at 0."""
     S[ECON] = V[V_ECON0]
@@ -255,7 +254,7 @@ def initial_state(V, S):
     S[CRED] = 0.0
 
 
-@register_jitable
+@jitable
 def offer_in_force(V, LRN, belief, O):
     """The coercer's offer this round: the scenario's, or the Bayesian coercer's limited offer
     once its belief that the leader is cost-benefit falls below its threshold. Returns
@@ -274,7 +273,7 @@ def offer_in_force(V, LRN, belief, O):
 
 
 # --- the coercer's pressure (M14) ------------------------------------------------------
-@register_jitable
+@jitable
 def pressure_level(V, k, t, sched, is_sched, listed, bump):
     """Level of instrument k in force at round t: the schedule (or the fixed level) plus the
     adaptive bump, capped at the adaptive ceiling (never below the scheduled base)."""
@@ -283,7 +282,7 @@ def pressure_level(V, k, t, sched, is_sched, listed, bump):
     return min(max(base + bump[k], 0.0), ceiling)
 
 
-@register_jitable
+@jitable
 def round_pressure(V, t, sched, is_sched, listed, bump, R):
     """The five instruments in force at round t and the pressure index P (a weighted mean)."""
     for k in range(5):
@@ -292,7 +291,7 @@ def round_pressure(V, t, sched, is_sched, listed, bump, R):
                + PW_STRIKES * R[STK])
 
 
-@register_jitable
+@jitable
 def adapt(V, listed, bump, escalated):
     """M14, 'escalate until they yield': raise each listed instrument by the step, and the
     military threat by the retaliation step after the leader escalated."""
@@ -303,7 +302,7 @@ def adapt(V, listed, bump, escalated):
         bump[MIL] = bump[MIL] + V[A_RET]
 
 
-@register_jitable
+@jitable
 def economic_pain(R, S):
     """Per-round material pain: instrument pain × (1.5 − economy), so the same sanctions
     hurt more in a weaker economy (factor in [0.5, 1.5])."""
@@ -311,20 +310,20 @@ def economic_pain(R, S):
         (1.5 - S[ECON])
 
 
-@register_jitable
+@jitable
 def war_probability(V, R):
     """Chance that one escalation turns into war: war_rate × (0.5 + military threat)."""
     return clip01(V[WR] * (0.5 + R[MIL]))
 
 
-@register_jitable
+@jitable
 def collapse_hazard(V, S):
     """True per-round hazard of regime collapse from unrest."""
     return V[CB] + V[CU] * (S[UNR] * S[UNR])
 
 
 # --- what each action concedes (M9, M10) -----------------------------------------------
-@register_jitable
+@jitable
 def offer_geometry(V, O, S, M):
     """(x_deal, x_cap, σ_deal, p_acc, deal touches core, capitulation touches core).
 
@@ -344,7 +343,7 @@ def offer_geometry(V, O, S, M):
     return xd, d, sig_deal, p_acc, touch_deal, touch_cap
 
 
-@register_jitable
+@jitable
 def concession_scale(V, S, R, M):
     """w_id × authority (M5) × visibility of coercion (M12) × resolve (M2)."""
     authority = 1.0 + V[ALPHA] * V[CONS] if M[M5] else 1.0
@@ -354,7 +353,7 @@ def concession_scale(V, S, R, M):
 
 
 # --- the utility terms: each returns (resist, escalate, deal, capitulate) ---------------
-@register_jitable
+@jitable
 def identity_term(V, O, S, R, M, g):
     """M1 (+M5, M10, M12, M2): conceding under coercion is humiliation, an existential
     rupture: − scale·x·(1 − σ). Material relief never enters it."""
@@ -365,7 +364,7 @@ def identity_term(V, O, S, R, M, g):
     return 0.0, 0.0, -scale * xd * (1.0 - sig_deal), -scale * d * (1.0 - 0.0)
 
 
-@register_jitable
+@jitable
 def sacred_term(V, O, S, R, M, g):
     """M9: touching the core symbol costs a sacred premium, and money offered for it makes
     it worse (taboo trade-off): − scale·premium·(1 + β·relief) where touched."""
@@ -376,20 +375,20 @@ def sacred_term(V, O, S, R, M, g):
     return 0.0, 0.0, sp * touch_deal, sp * touch_cap
 
 
-@register_jitable
+@jitable
 def material_weight(V, S, M):
     """M13: the material weight rises as the regional network unravels: w·(1 + κ·(1−axis))."""
     decline = (1.0 - S[AXIS]) if M[M13] else 0.0
     return V[MW] * (1.0 + V[KAPPA] * decline)
 
 
-@register_jitable
+@jitable
 def trust_factor(S, M):
     """M11: promised relief is discounted by trust in the coercer (1 when M11 is off)."""
     return S[TRUST] if M[M11] else 1.0
 
 
-@register_jitable
+@jitable
 def material_term(V, O, S, R, M, g):
     """Relief received (discounted by trust, M11) minus the pain of pressure that continues
     for pain_horizon rounds; escalating adds the expected cost of war."""
@@ -403,7 +402,7 @@ def material_term(V, O, S, R, M, g):
             w * (p_acc * relief * share - (1.0 - p_acc) * pain), w * relief)
 
 
-@register_jitable
+@jitable
 def believed_collapse(V, x, M):
     """M6, the 1979 lesson: believed collapse probability after conceding x, h0 + φ·x; with
     M6 off the leader believes the true link instead."""
@@ -412,7 +411,7 @@ def believed_collapse(V, x, M):
     return V[CB] + V[CC] * x
 
 
-@register_jitable
+@jitable
 def survival_term(V, O, S, R, M, g):
     """Regime and personal survival: resisting risks collapse (true hazard over the pain
     horizon) and his life (the threat level); conceding risks the believed collapse (M6).
@@ -426,7 +425,7 @@ def survival_term(V, O, S, R, M, g):
             w * -believed_collapse(V, d, M))
 
 
-@register_jitable
+@jitable
 def martyrdom_term(V, R, M, g):
     """M7: resisting while his life is threatened adds μ·threat (μ>0 sanctifies, μ<0
     deters); a deal offer is defiance only if refused, capitulation none."""
@@ -437,7 +436,7 @@ def martyrdom_term(V, R, M, g):
     return v, v, (1.0 - p_acc) * v, 0.0
 
 
-@register_jitable
+@jitable
 def pain_valence_term(V, R, M, g):
     """M3: struggle with pain is moral validation: resisting under pressure P adds v·P."""
     if not M[M3]:
@@ -447,7 +446,7 @@ def pain_valence_term(V, R, M, g):
     return v, v, (1.0 - p_acc) * v, 0.0
 
 
-@register_jitable
+@jitable
 def base_change_resisting(V, S, R, M):
     """Per-round change of standing with the base while resisting (M2): steadfastness under
     pressure raises it (× pain valence), economic collapse below econ_critical erodes it."""
@@ -456,7 +455,7 @@ def base_change_resisting(V, S, R, M):
     return gain - V[BEL] * hardship
 
 
-@register_jitable
+@jitable
 def legitimacy_term(V, O, S, R, M, g):
     """The expected change of standing with the hardline base, × legitimacy weight."""
     xd, d, sig_deal, p_acc, _, _ = g
@@ -468,7 +467,7 @@ def legitimacy_term(V, O, S, R, M, g):
             lw * (-p_acc * loss_d + (1.0 - p_acc) * stay), lw * -loss_c)
 
 
-@register_jitable
+@jitable
 def future_demands_term(V, S, M, g):
     """M11: a concession is expected to invite a further demand, larger when trust is low:
     − w_f·x·(1 − trust) (a deal only if the coercer takes it)."""
@@ -479,7 +478,7 @@ def future_demands_term(V, S, M, g):
             -V[FDW] * (d * (1.0 - S[TRUST])))
 
 
-@register_jitable
+@jitable
 def _put(U, j, a):
     U[j, 0] = a[0]
     U[j, 1] = a[1]
@@ -487,7 +486,7 @@ def _put(U, j, a):
     U[j, 3] = a[3]
 
 
-@register_jitable
+@jitable
 def utility_terms(V, O, S, R, M, U):
     """Every named term for every action into U (terms × actions; rows as layout.TERMS)."""
     g = offer_geometry(V, O, S, M)
@@ -502,13 +501,22 @@ def utility_terms(V, O, S, R, M, U):
     return g
 
 
-@register_jitable
-def _exp0(x):
-    """exp, skipping the call at 0 (exp(0) is exactly 1 in every implementation)."""
-    return 1.0 if x == 0.0 else math.exp(x)
+#: Below this log-weight an action's weight is taken as 0 (e^-40 ≈ 4e-18: a probability no
+#: run count could detect), which skips most calls to exp.
+EXP_CUTOFF = -40.0
 
 
-@register_jitable
+@jitable
+def _expneg(x):
+    """exp(x) for x ≤ 0, exactly 1 at 0 and 0 below :data:`EXP_CUTOFF`."""
+    if x == 0.0:
+        return 1.0
+    if x < EXP_CUTOFF:
+        return 0.0
+    return math.exp(x)
+
+
+@jitable
 def logit_choice(lam, U, P):
     """Logit (quantal-response) choice: P = softmax(λ·Σ terms), summed in term order and
     computed stably."""
@@ -523,7 +531,7 @@ def logit_choice(lam, U, P):
         u3 += U[j, 3]
     z0, z1, z2, z3 = lam * u0, lam * u1, lam * u2, lam * u3
     zm = max(max(z0, z1), max(z2, z3))
-    e0, e1, e2, e3 = _exp0(z0 - zm), _exp0(z1 - zm), _exp0(z2 - zm), _exp0(z3 - zm)
+    e0, e1, e2, e3 = _expneg(z0 - zm), _expneg(z1 - zm), _expneg(z2 - zm), _expneg(z3 - zm)
     tot = e0 + e1 + e2 + e3
     P[0] = e0 / tot
     P[1] = e1 / tot
@@ -531,7 +539,7 @@ def logit_choice(lam, U, P):
     P[3] = e3 / tot
 
 
-@register_jitable
+@jitable
 def draw_action(P, u):
     """The action whose cumulative probability first exceeds the uniform u."""
     c0 = P[0]
@@ -541,14 +549,14 @@ def draw_action(P, u):
 
 
 # --- succession (M8) -------------------------------------------------------------------
-@register_jitable
+@jitable
 def ordinary_legacy(S):
     """Legacy of a tenure that ends without martyrdom: steadfastness and the material record
     count equally."""
     return 0.5 * S[BASE] + 0.5 * S[ECON]
 
 
-@register_jitable
+@jitable
 def martyr_legacy(V, S, M):
     """Legacy of a leader killed in confrontation: the material record is forgotten and the
     sacrifice adds sanctification × personal rigidity share (M8 on)."""
@@ -557,13 +565,13 @@ def martyr_legacy(V, S, M):
     return clip01(S[BASE] + V[SANCT] * V[PERS])
 
 
-@register_jitable
+@jitable
 def capitulation_legacy(S, O):
     """Legacy the same leader would have had by capitulating to the demand now."""
     return 0.5 * S[BASE] * (1.0 - O[DEM]) + 0.5 * min(S[ECON] + O[REL], 1.0)
 
 
-@register_jitable
+@jitable
 def succeed(t, martyred, V, S, O, M, ci, cf):
     """The leader dies (martyred: killed in confrontation); his successor takes over.
 
@@ -596,7 +604,7 @@ def succeed(t, martyred, V, S, O, M, ci, cf):
 
 
 # --- the regime's dynamics --------------------------------------------------------------
-@register_jitable
+@jitable
 def advance_state(V, S, R, M, strike, shock):
     """Move the state of a run still in play to the next round (all from this round's state):
     economy (sanctions and strikes erode it; it recovers when pressure is low), unrest
@@ -624,7 +632,7 @@ def advance_state(V, S, R, M, strike, shock):
 
 
 # --- the Bayesian coercer ---------------------------------------------------------------
-@register_jitable
+@jitable
 def hypothesis_likelihood(V, HV, h, HYP, lam, O, S, R, M, U, P, action):
     """Probability that a leader of hypothesised type h (its preset parameters in HYP[h])
     takes ``action`` in the same state and offer: the model's own logit choice."""
@@ -637,7 +645,7 @@ def hypothesis_likelihood(V, HV, h, HYP, lam, O, S, R, M, U, P, action):
     return P[action]
 
 
-@register_jitable
+@jitable
 def update_belief(belief, V, HV, HYP, LRN, O, S, R, M, U, P, action):
     """Bayes' rule on the observed action: HYP[0] identity-committed, HYP[1] cost-benefit."""
     like_cb = hypothesis_likelihood(V, HV, 1, HYP, LRN[LRN_LAM], O, S, R, M, U, P, action)
@@ -648,7 +656,7 @@ def update_belief(belief, V, HV, HYP, LRN, O, S, R, M, U, P, action):
 
 
 # --- one run ----------------------------------------------------------------------------
-@register_jitable
+@jitable
 def record_state(row, S, R):
     """Trajectory row: economy, unrest, base, trust, programme, axis, resolve, P, threat."""
     row[0] = S[ECON]
@@ -662,7 +670,7 @@ def record_state(row, S, R):
     row[8] = R[THR]
 
 
-@register_jitable
+@jitable
 def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, listed, M,
                  kill_round, renege, LRN, HYP, V, S, O, R, U, P, HV, bump, u, ci, cf, TS,
                  want_traj, traj, alive, TR, DR, want_rec, rec, rec_terms):
@@ -724,9 +732,10 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
         for j in range(NT):
             for a in range(4):
                 TS[j, a] += U[j, a]
-                if want_traj:
-                    TR[t, j, a] += U[j, a]
         if want_traj:
+            for j in range(NT):
+                for a in range(4):
+                    TR[t, j, a] += U[j, a]
             DR[t] += 1.0
         for a in range(4):
             cf[PSUM + a] += P[a]

@@ -20,6 +20,16 @@ from __future__ import annotations
 import numpy as np
 from numba.extending import register_jitable
 
+
+def jitable(fn):
+    """Mark a model function: plain Python when called from Python, compiled into any numba
+    kernel (CPU or CUDA) that calls it. Compiled without numba's reference counting (the
+    model allocates nothing), so passing arrays between functions costs no atomic
+    operations and LLVM can inline the small functions into the hot loop."""
+    return register_jitable(_nrt=False)(fn)
+
+
+
 _MASK = np.uint64(0xFFFFFFFF)
 _S32 = np.uint64(32)
 _M0 = np.uint64(0xD2511F53)
@@ -37,7 +47,7 @@ PURPOSE_PARAM = 2
 SCHEME = "philox4x32-10/(seed;run,round|param-crc32,purpose)/u32"
 
 
-@register_jitable
+@jitable
 def philox4x32(c0, c1, c2, c3, k0, k1):
     """Philox4x32 with 10 rounds: four uint32 counter words and two key words (as uint64
     holding 32-bit values) → four 32-bit words (as uint64)."""
@@ -61,13 +71,13 @@ def philox4x32(c0, c1, c2, c3, k0, k1):
     return c0, c1, c2, c3
 
 
-@register_jitable
+@jitable
 def to_unit(x):
     """A 32-bit word → a uniform in (0, 1): (x + 0.5)·2⁻³²."""
     return (np.float64(x) + 0.5) * _TWO32_INV
 
 
-@register_jitable
+@jitable
 def uniform4(seed, run, word, purpose):
     """Four uniforms for (seed, run, word, purpose); word is a round or a parameter key."""
     s = np.uint64(seed)
@@ -77,7 +87,7 @@ def uniform4(seed, run, word, purpose):
     return to_unit(x0), to_unit(x1), to_unit(x2), to_unit(x3)
 
 
-@register_jitable
+@jitable
 def round_uniforms(seed, run, t, u):
     """The eight per-round draws of one run into u[0:8] (order: layout.DRAWS)."""
     a0, a1, a2, a3 = uniform4(seed, run, t, PURPOSE_ROUND_A)
@@ -92,7 +102,7 @@ def round_uniforms(seed, run, t, u):
     u[7] = b3
 
 
-@register_jitable
+@jitable
 def param_uniform(seed, run, key):
     """The uniform that samples the parameter with key ``key`` (CRC-32 of its path) for a run."""
     a0, _, _, _ = uniform4(seed, run, key, PURPOSE_PARAM)
