@@ -102,7 +102,8 @@ def _load_khamenei(root: Path, min_words: int) -> Corpus:
         first, body = _split_meta(text)
         m = _META_RE.match(first)
         if not m:
-            raise CorpusError(p, "line 1", 'expected <meta year="YYYY" title="…"/> as the first non-blank line')
+            raise CorpusError(p, "line 1", 'expected <meta year="YYYY" title="…"/> '
+                              "as the first non-blank line")
         n = word_count(body)
         if n < min_words:
             short += 1

@@ -124,3 +124,27 @@ def write_scenario(path: Path, text: str) -> Path:
     """Write the generated scenario file."""
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def leader_z(speeches: Any, stats: Any, measure: str, boot: int = 2000, seed: int = 17
+             ) -> tuple[float, float, float]:
+    """The pooled z-score of a leader's speeches on one measure, with its 95% bootstrap
+    interval (whole speeches resampled)."""
+    import numpy as np
+
+    from compellence.rhetoric.measures import boot_pooled, pooled
+
+    ref = stats.set_index("measure").loc[measure]
+    z = (pooled(speeches)[measure] - ref["mean"]) / ref["sd"]
+    reps = (boot_pooled(speeches, boot, seed)[measure] - ref["mean"]) / ref["sd"]
+    lo, hi = np.nanquantile(reps, [0.025, 0.975])
+    return float(z), float(lo), float(hi)
+
+
+def leader_priors(speeches: Any, stats: Any, claimed: dict[str, bool]) -> list[Prior]:
+    """The priors implied by every mapping whose measure passed validation."""
+    out = []
+    for m in MAPPINGS:
+        if claimed.get(m.measure):
+            out.append(implied(m, *leader_z(speeches, stats, m.measure)))
+    return out

@@ -109,12 +109,13 @@ def correlation(measure: str, stem: str, col: str, ours: pd.DataFrame,
            "hi": np.nan, "passed": False, "detail": ""}
     if ours.empty:
         return row | {"n": "0", "detail": "no overlapping leader"}
-    both = ours[[measure]].join(profiler[stem][[col]], how="inner").dropna()
+    both = ours[[measure]].rename(columns={measure: "ours"}).join(
+        profiler[stem][[col]].rename(columns={col: "profiler"}), how="inner").dropna()
     n = len(both)
     row["n"] = str(n)
     if n < rules.MIN_LEADERS:
         return row | {"detail": f"fewer than {rules.MIN_LEADERS} leaders"}
-    x, y = both[measure].to_numpy(), both[col].to_numpy()
+    x, y = both["ours"].to_numpy(), both["profiler"].to_numpy()
     rho = float(stats.spearmanr(x, y).statistic)
     rng = np.random.default_rng(seed)
     reps = []
