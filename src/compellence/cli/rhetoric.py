@@ -211,7 +211,10 @@ def plot(scores: ScoresOpt = Path("rhetoric.duckdb"),
          measure: Annotated[str, typer.Option(help="A measure (see docs/rhetoric.md).")]
          = "martyrdom",
          speaker: Annotated[str, typer.Option()] = "khamenei",
-         out_file: Annotated[Path, typer.Option("-o", "--out")] = Path("rhetoric.png")) -> None:
+         out_file: Annotated[Path, typer.Option("-o", "--out")] = Path("rhetoric.png"),
+         html_file: Annotated[Path | None, typer.Option(
+             "--html", help="Also write the report section (every claimed measure and the "
+                            "validation table) as a page.")] = None) -> None:
     """The speaker's yearly z-score on one measure, with 95% bootstrap intervals."""
     from compellence.rhetoric.measures import MEASURES
     from compellence.rhetoric.plot import yearly, yearly_figure
@@ -229,3 +232,9 @@ def plot(scores: ScoresOpt = Path("rhetoric.duckdb"),
     yearly_figure(ys, measure, speaker, passed).savefig(out_file, dpi=120)
     out.print(f"{measure}: {len(ys)} years -> {out_file}"
               + ("" if passed else " [yellow](this measure did not pass validation)[/]"))
+    if html_file:
+        from compellence.report.rhetoric import rhetoric_section, standalone
+
+        html_file.write_text(standalone(rhetoric_section(db, speaker), f"rhetoric: {speaker}"),
+                             encoding="utf-8")
+        out.print(f"report section -> {html_file}")

@@ -43,7 +43,8 @@ def yearly_figure(ys: pd.DataFrame, measure: str, speaker: str, passed: bool):
     ax.set_xlabel("year")
     ax.set_ylabel("z vs UN General Debate speeches")
     note = "" if passed else " — did NOT pass validation"
-    ax.set_title(f"{speaker}: {measure}{note}", fontsize=10)
+    ax.set_title(f"{speaker}: {measure}{note}", fontsize=10, pad=16)
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
     return fig
