@@ -162,6 +162,10 @@ def lexicon_tests(corpus_roots: dict[str, Path]) -> list[dict]:
         labels = set(filter(None, r["labels"].split(";")))
         judged.append((r["stratum"], sents[i], labels))
     out = []
+    missing = "" if judged else ("the hand-read sentences are in corpus folders named "
+                                 + ", ".join(sorted({r["speech_id"].split("/")[0]
+                                                     for r in sample}))
+                                 + "; none was scored in this run")
     for cat in rules.LEXICON_TESTED:
         pat = lx.frame_patterns()[cat]
         hits = [lab for _, s, lab in judged if pat.search(s)]
@@ -173,9 +177,10 @@ def lexicon_tests(corpus_roots: dict[str, Path]) -> list[dict]:
                     "n": str(len(hits)), "expected": f">= {rules.PRECISION_MIN}",
                     "estimate": prec, "lo": np.nan, "hi": np.nan,
                     "passed": bool(hits and prec >= rules.PRECISION_MIN),
-                    "detail": f"recall on the random stratum {rec:.2f} "
-                              f"(n={len(rel_random)} relevant)" if rel_random else
-                              "recall: no relevant sentence in the random stratum"})
+                    "detail": missing or (f"recall on the random stratum {rec:.2f} "
+                                          f"(n={len(rel_random)} relevant)" if rel_random
+                                          else "recall: no relevant sentence in the random "
+                                          "stratum")})
     return out
 
 
