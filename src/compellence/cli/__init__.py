@@ -11,6 +11,7 @@ from compellence.cli import core
 from compellence.cli import game
 from compellence.cli import analysis
 from compellence.cli import evidence
+from compellence.cli import rhetoric
 from compellence.cli import views
 from compellence.cli.common import app
 
