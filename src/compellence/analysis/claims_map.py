@@ -38,6 +38,16 @@ class ClaimRegion:
     box: Box | None              # where it breaks (None: it never or always breaks)
     note: str = ""
 
+    def main_limits(self, keep: float = th.MAP_BOX_KEEP) -> pd.DataFrame:
+        """The box's limits on the parameters it really restricts: those whose box range
+        is at most ``keep`` of the mapped range (PRIM also lists barely peeled ones)."""
+        if self.box is None or self.box.limits.empty:
+            return pd.DataFrame(columns=["low", "high"])
+        lim = self.box.limits
+        width = [(lim.loc[k, "high"] - lim.loc[k, "low"]) /
+                 (th.MAP_RANGES[k][1] - th.MAP_RANGES[k][0]) for k in lim.index]
+        return lim[[w <= keep for w in width]]
+
     def sliver(self) -> bool:
         """Holds in less than a quarter of the plausible space."""
         return self.holding_share < 0.25
@@ -47,7 +57,9 @@ class ClaimRegion:
         if self.box is not None:
             box = {"coverage": self.box.coverage, "density": self.box.density,
                    "limits": {k: [float(v["low"]), float(v["high"])]
-                              for k, v in self.box.limits.iterrows()}}
+                              for k, v in self.box.limits.iterrows()},
+                   "main_limits": {k: [float(v["low"]), float(v["high"])]
+                                   for k, v in self.main_limits().iterrows()}}
         return {"number": self.number, "holding_share": self.holding_share,
                 "floor_share": self.floor_share, "breaks_box": box, "note": self.note}
 

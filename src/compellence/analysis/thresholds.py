@@ -224,20 +224,9 @@ MAP_RANGES: dict[str, tuple[float, float, str]] = {
 #: runs a share's standard error is at most 0.035, so the map uses point estimates
 #: against the minimal effects (and the floors), not intervals: it shows where a claim
 #: holds, the table says whether it holds at the baseline.
+#: Display only: a PRIM box restriction is shown when it keeps at most this share of the
+#: parameter's mapped range (PRIM also lists parameters it barely peeled).
+MAP_BOX_KEEP = 0.8
 MAP_POINTS = 64
 MAP_RUNS = 200
 MAP_SEED = 13
-
-# Legacy thresholds of the previous claims module, kept only until it is replaced in the
-# next commit (so that this commit's tree still runs).
-MAX_CAPITULATION = 0.05
-MIN_DEAL_TO_CAPITULATION = 3.0
-MAX_THREAT_EFFECT = 0.02
-MIN_SUCCESSOR_GAIN = 0.10
-MAX_TABOO_RATIO = 0.8
-MIN_TRUST_DROP = 0.10
-MIN_CHALICE_GAP = 0.15
-MIN_BASE_RISE = 0.03
-MIN_BASE_FALL = 0.03
-MIN_DECLINE_DEAL = 0.03
-MAX_DECLINE_CAPITULATION = 0.02

@@ -303,13 +303,14 @@ def _print_map(cmap) -> None:
     for col in ("#", "holds in", "essay figure at a floor", "where it breaks (PRIM box)"):
         t.add_column(col)
     for reg in cmap.regions:
+        main = reg.main_limits()
         if reg.box is None:
             where = reg.note
-        elif reg.box.limits.empty:
-            where = "no box narrower than the whole space"
+        elif main.empty:
+            where = "no box clearly narrower than the whole space"
         else:
             where = "; ".join(f"{k} {v['low']:.2f}–{v['high']:.2f}"
-                              for k, v in reg.box.limits.iterrows())
+                              for k, v in main.iterrows())
             where += f" (density {reg.box.density:.0%}, coverage {reg.box.coverage:.0%})"
         t.add_row(str(reg.number), f"{reg.holding_share:.0%}", f"{reg.floor_share:.0%}",
                   where)

@@ -203,9 +203,8 @@ def claims_holding_figure(cmap) -> Figure:
 def claims_box_figure(cmap, ranges: dict[str, tuple[float, float, str]]) -> Figure:
     """The PRIM box of where each claim breaks, each restricted parameter drawn as its
     range scaled to the mapped range (0 = its low end, 1 = its high end)."""
-    regs = [r for r in cmap.regions if r.box is not None and not r.box.limits.empty]
-    rows = [(r.number, k, v["low"], v["high"]) for r in regs for k, v in
-            r.box.limits.iterrows()]
+    rows = [(r.number, k, v["low"], v["high"]) for r in cmap.regions for k, v in
+            r.main_limits().iterrows()]
     fig, ax = plt.subplots(figsize=(8, 0.32 * max(len(rows), 3) + 1.4))
     for i, (num, k, lo, hi) in enumerate(rows):
         a, b = ranges[k][0], ranges[k][1]
