@@ -126,6 +126,7 @@ def test_rows_carry_what_the_table_shows(table):
             f = d[key]
             assert math.isnan(f["value"]) or f["low"] <= f["value"] <= f["high"]
         assert (d["rival"] is not None) == (r.number in th.RIVAL_CLAIMS)
+        assert d["in_window"] == (th.WINDOW[0] <= d["reference_share"] <= th.WINDOW[1])
 
 
 def test_each_contrast_changes_only_its_mechanisms_parameters():

@@ -416,6 +416,17 @@ class ClaimResult:
     def holds(self) -> bool:
         return self.verdict == HOLDS
 
+    @property
+    def reference_share(self) -> float:
+        """The essay's reference-arm share (the first the figure is built from)."""
+        return next(iter(self.essay.shares.values()), float("nan"))
+
+    @property
+    def in_window(self) -> bool:
+        """Does the essay's reference arm lie in the window where a share can move?"""
+        lo, hi = th.WINDOW
+        return lo <= self.reference_share <= hi
+
     def to_dict(self) -> dict[str, Any]:
         return {"number": self.number, "claim": self.claim, "passage": self.passage,
                 "quantity": self.quantity, "threshold": self.threshold, "runs": self.runs,
@@ -424,6 +435,7 @@ class ClaimResult:
                 "rival": self.rival.to_dict() if self.rival else None,
                 "without_mechanism": self.without.to_dict(), "mechanism": self.mechanism,
                 "verdict": self.verdict, "attribution": self.attribution,
+                "reference_share": self.reference_share, "in_window": self.in_window,
                 "contrast_reason": self.reason}
 
 

@@ -259,6 +259,8 @@ def claims(runs: Annotated[int | None, typer.Option(min=50, help="Runs per ensem
 
 def _print_claims(results, regions, n, cmap) -> None:
     """The claims table for the terminal."""
+    from compellence.analysis import thresholds as th
+
     table = Table(title=f"The essay's claims ({n:,} runs per ensemble; paired arms, 95% "
                   "intervals)", show_lines=True)
     for col in ("#", "claim, and the essay's words it tests", "quantity (needs)", "essay's "
@@ -284,7 +286,9 @@ def _print_claims(results, regions, n, cmap) -> None:
     for r in results:
         shares = ", ".join(f"{k} {v:.3f}" for k, v in r.essay.shares.items())
         note = f"; {r.essay.note}" if r.essay.note else ""
-        out.print(f"[dim]{r.number}. essay: {shares}{note}[/]", highlight=False)
+        window = "inside" if r.in_window else "OUTSIDE"
+        out.print(f"[dim]{r.number}. essay: {shares}{note} (reference share {window} "
+                  f"[{th.WINDOW[0]}, {th.WINDOW[1]}])[/]", highlight=False)
     counts = {}
     for r in results:
         counts[r.verdict] = counts.get(r.verdict, 0) + 1
