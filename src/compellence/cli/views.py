@@ -63,6 +63,9 @@ def report(scenario: ScenarioArg,
                                                    "as png or svg files.")] = None,
            with_claims: Annotated[bool, typer.Option("--claims/--no-claims")] = True,
            claims_runs: Annotated[int, typer.Option(min=50)] = 1000,
+           claims_map: Annotated[int, typer.Option(
+               min=0, help="Latin-hypercube points of the claims' holding map (0: none)")]
+           = 16,
            sets: SetOpt = None) -> None:
     """A self-contained HTML report (opens offline): assumptions, outcomes, trajectories,
     the terms behind the decisions, the claims."""
@@ -81,9 +84,15 @@ def report(scenario: ScenarioArg,
         from compellence.analysis.claims import run_claims
         with err.status("checking the claims..."):
             claims_rows = run_claims(claims_runs)
+    cmap = None
+    if with_claims and claims_map:
+        from compellence.analysis.claims_map import compute_map
+        with err.status("mapping where the claims hold..."):
+            cmap = compute_map(max(claims_map, 8))
     extra = _results_extra(results_db, experiment, outcome, threshold) if results_db else None
     fig_dir = output.with_name(output.stem + "_figures") if fmt else None
-    text = build_report([sc], [res], [sc.name], claims_rows, extra, fig_dir, fmt or "png")
+    text = build_report([sc], [res], [sc.name], claims_rows, extra, fig_dir, fmt or "png",
+                        claims_map=cmap)
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:

@@ -173,3 +173,50 @@ def sensitivity_figure(indices: pd.DataFrame, outcome: str) -> Figure:
     caption = (f"Read the top bar: '{indices.iloc[0]['parameter']}' explains most of the "
                f"variation of the {outcome} share over the stored design.")
     return Figure("sensitivity", title, caption, fig)
+
+
+def claims_holding_figure(cmap) -> Figure:
+    """Per claim, the share of the mapped parameter space where the essay's figure holds,
+    and the share where it sits at a floor (from a ``ClaimMap``)."""
+    regs = cmap.regions
+    x = np.arange(len(regs))
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    ax.bar(x - 0.2, [r.holding_share for r in regs], 0.4, color="#2ca02c", label="holds")
+    ax.bar(x + 0.2, [r.floor_share for r in regs], 0.4, color="#bbbbbb",
+           label="essay figure at a floor")
+    ax.axhline(0.25, color="#c62828", lw=0.8, ls="--", label="a sliver (< 25%)")
+    ax.set_xticks(x, [f"claim {r.number}" for r in regs])
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("share of map points")
+    ax.set_xlabel(f"{len(cmap.points)} Latin-hypercube points × {cmap.runs} runs")
+    ax.legend(fontsize=8, loc="upper right")
+    title = "Where the essay's claims hold in the plausible parameter space"
+    _finish(fig, title)
+    best = max(regs, key=lambda r: r.holding_share)
+    worst = min(regs, key=lambda r: r.holding_share)
+    caption = (f"Read the green bars: claim {best.number} holds in {best.holding_share:.0%} of "
+               f"the mapped space, claim {worst.number} in {worst.holding_share:.0%}; grey is "
+               "where the essay's figure cannot move (0 or 1).")
+    return Figure("claims_map", title, caption, fig)
+
+
+def claims_box_figure(cmap, ranges: dict[str, tuple[float, float, str]]) -> Figure:
+    """The PRIM box of where each claim breaks, each restricted parameter drawn as its
+    range scaled to the mapped range (0 = its low end, 1 = its high end)."""
+    rows = [(r.number, k, v["low"], v["high"]) for r in cmap.regions for k, v in
+            r.main_limits().iterrows()]
+    fig, ax = plt.subplots(figsize=(8, 0.32 * max(len(rows), 3) + 1.4))
+    for i, (num, k, lo, hi) in enumerate(rows):
+        a, b = ranges[k][0], ranges[k][1]
+        ax.plot([(lo - a) / (b - a), (hi - a) / (b - a)], [i, i], lw=6,
+                color=COLOURS[num % len(COLOURS)], solid_capstyle="butt")
+    ax.set_yticks(range(len(rows)), [f"claim {n}: {k}" for n, k, _, _ in rows], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("restricted range, scaled to the mapped range of each parameter")
+    title = "Where each claim breaks (PRIM boxes)"
+    _finish(fig, title)
+    caption = ("Read a bar: inside that range of the parameter (with the claim's other bars) "
+               "the claim mostly fails; claims with no bar break nowhere or everywhere."
+               if rows else "No claim has a box narrower than the whole mapped space.")
+    return Figure("claims_boxes", title, caption, fig)

@@ -106,33 +106,58 @@ def _figure(f: fg.Figure) -> str:
     return out
 
 
-def _claims_html(claims: list[Any]) -> str:
+def _fig_html(f: Any) -> str:
+    if f is None:
+        return "n/a"
+    floor = " <b>at floor</b>" if f.at_floor else ""
+    return (f"{f.value:+.3f}<br><span class='muted'>[{f.low:+.3f}, {f.high:+.3f}] "
+            f"{_e(f.state)}{floor}</span>")
+
+
+def _claims_html(claims: list[Any], cmap: Any = None) -> str:
+    regions = {r.number: r for r in cmap.regions} if cmap is not None else {}
     rows = []
     for r in claims:
-        verdict = "<span class='pass'>PASS</span>" if r.passed else \
-            "<span class='fail'>FAIL</span>"
+        cls = "pass" if r.verdict == "holds" else "fail"
+        verdict = f"<span class='{cls}'>{_e(r.verdict)}</span>"
+        if r.attribution != "attributable":
+            verdict += f"<div class='muted'>{_e(r.attribution)}</div>"
+        share = (f"{regions[r.number].holding_share:.0%}" if r.number in regions else "—")
+        note = f" {r.essay.note}" if r.essay.note else ""
         rows.append(f"<tr><td>{r.number}</td><td class='l'>{_e(r.claim)}<div class='muted'>"
-                    f"{_e(r.detail)}</div></td><td class='l'>{_e(r.quantity)} "
-                    f"({_e(r.threshold)})</td>"
-                    f"<td>{r.essay:.3f} ({'holds' if r.essay_holds else 'fails'})</td>"
-                    f"<td>{r.contrast:.3f} ({'holds' if r.contrast_holds else 'fails'})</td>"
-                    f"<td>{verdict}</td></tr>")
-    return ("<table><tr><th>#</th><th class='l'>claim</th><th class='l'>quantity "
-            "(threshold)</th><th>essay's "
-            "profile</th><th>contrast</th><th>verdict</th></tr>" + "".join(rows) +
-            "</table><p class='caption'>Read the verdicts: a claim passes only if it holds "
-            "for the essay's profile and fails for its contrast.</p>")
+                    f"“{_e(r.passage)}”</div></td><td class='l'>{_e(r.quantity)} "
+                    f"({_e(r.threshold)})<div class='muted'>{_e(note)}</div></td>"
+                    f"<td>{_fig_html(r.essay)}</td>"
+                    f"<td>{_fig_html(r.contrast)}<div class='muted'>"
+                    f"{_e(r.contrast_label)}</div></td><td>{_fig_html(r.rival)}</td>"
+                    f"<td>{_fig_html(r.without)}<div class='muted'>{_e(r.mechanism)} off"
+                    f"</div></td><td>{verdict}</td><td>{share}</td></tr>")
+    return ("<table><tr><th>#</th><th class='l'>claim and the essay's words</th>"
+            "<th class='l'>quantity (needs)</th><th>essay's profile</th><th>one-factor "
+            "contrast</th><th>security rival</th><th>mechanism off</th><th>verdict</th>"
+            "<th>holds in map</th></tr>" + "".join(rows) +
+            "</table><p class='caption'>Read the verdicts: a claim holds only if the essay's "
+            "95% interval clears the minimal effect stated in advance (analysis/thresholds.py"
+            "), the one-factor contrast's interval lies on the other side and the "
+            "security-seeking rival (provisional: no deterrent value of the programme yet) "
+            "does not satisfy it; figures at 0 or 1 on both sides are 'untestable here'. "
+            "Reasons for each contrast: docs/claims.md.</p>")
 
 
 def build_report(scenarios: list[Scenario], results: list[Results], labels: list[str],
                  claims: list[Any] | None = None, extra: Extra | None = None,
-                 figure_dir: Path | None = None, figure_format: str = "png") -> str:
+                 figure_dir: Path | None = None, figure_format: str = "png",
+                 claims_map: Any = None) -> str:
     """The report as one HTML string (and, with figure_dir, the figures as files)."""
     sc, res = scenarios[0], results[0]
     figs = [fg.outcome_bars(results, labels), fg.fan_charts(results, labels),
             fg.outcome_curves(results, labels), fg.term_decomposition(results, labels)]
     if extra is not None and extra.sensitivity is not None:
         figs.append(fg.sensitivity_figure(extra.sensitivity, extra.sensitivity_outcome))
+    if claims_map is not None:
+        from compellence.analysis.thresholds import MAP_RANGES
+        figs += [fg.claims_holding_figure(claims_map),
+                 fg.claims_box_figure(claims_map, MAP_RANGES)]
     if figure_dir is not None:
         figure_dir.mkdir(parents=True, exist_ok=True)
         for f in figs:
@@ -165,7 +190,11 @@ def build_report(scenarios: list[Scenario], results: list[Results], labels: list
                 "<p class='caption'>Read a row: what that term adds to each action; the "
                 "leader chooses by logit over the sum of the rows (docs/model.md).</p>")
     if claims:
-        body.append("<h2>The essay's claims</h2>" + _claims_html(claims))
+        body.append("<h2>The essay's claims</h2>" + _claims_html(claims, claims_map))
+        if claims_map is not None:
+            body.append(f"<h3>Where each claim holds ({len(claims_map.points)} "
+                        f"Latin-hypercube points × {claims_map.runs} runs)</h3>" +
+                        _figure(by_key["claims_map"]) + _figure(by_key["claims_boxes"]))
     if extra is not None and extra.sensitivity is not None:
         body.append(f"<h2>Sensitivity (experiment {_e(extra.experiment)})</h2>" +
                     _table(extra.sensitivity) + _figure(by_key["sensitivity"]))

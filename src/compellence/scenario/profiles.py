@@ -66,18 +66,6 @@ CHARISMATIC_FOUNDER: dict[str, Any] = {
     "personal_rigidity_share": 0.8,
 }
 
-PROFILES: dict[str, dict[str, Any]] = {
-    "identity-committed": IDENTITY_COMMITTED,
-    "cost-benefit": COST_BENEFIT,
-    "charismatic-founder": CHARISMATIC_FOUNDER,
-}
-
-PROFILE_DESCRIPTIONS: dict[str, str] = {
-    "identity-committed": "the essay's leader: capitulation is identity collapse (Khamenei)",
-    "cost-benefit": "the 'familiar assumption': concession is a tactical cost-benefit choice",
-    "charismatic-founder": "identity-committed, authority from charisma (Khomeini, 1988)",
-}
-
 #: The parameters that distinguish an identity leader from a cost-benefit one;
 #: switching M4 off replaces them by the cost-benefit values.
 IDENTITY_SPECIFIC: tuple[str, ...] = (
@@ -92,3 +80,38 @@ IDENTITY_SPECIFIC: tuple[str, ...] = (
     "heroic_flexibility",
     "material_weight",
 )
+
+#: security-seeking — the strong rival of the refusal claims (issue 13): a rational
+#: leader with no identity terms (every identity-specific parameter at its cost-benefit
+#: value: no identity cost to speak of, no pain valence, death feared, nothing sacred)
+#: who values regime and personal survival highly (survival weight 2.0, twice the
+#: cost-benefit leader's; range [0, 3]) and sees concession as dangerous (believed
+#: collapse slope 0.9: conceding everything is believed to bring collapse with
+#: probability 0.95). Every other parameter is the essay's profile's, so the rival
+#: differs from it only in the identity-specific parameters.
+#: PROVISIONAL: the model does not yet give the core programme a deterrent value (its
+#: value as insurance against attack and regime change); a later issue ("A world that
+#: behaves like one") adds it. Until then this rival refuses only through the believed
+#: collapse, the future demands and the loss of standing a concession brings, and it
+#: fears threats to its life (μ = −0.6), so it is weaker than the rival the issue asks for.
+SECURITY_SEEKING: dict[str, Any] = {
+    **IDENTITY_COMMITTED,
+    **{k: COST_BENEFIT[k] for k in IDENTITY_SPECIFIC},
+    "survival_weight": 2.0,
+    "believed_collapse_slope": 0.9,
+}
+
+PROFILES: dict[str, dict[str, Any]] = {
+    "identity-committed": IDENTITY_COMMITTED,
+    "cost-benefit": COST_BENEFIT,
+    "charismatic-founder": CHARISMATIC_FOUNDER,
+    "security-seeking": SECURITY_SEEKING,
+}
+
+PROFILE_DESCRIPTIONS: dict[str, str] = {
+    "identity-committed": "the essay's leader: capitulation is identity collapse (Khamenei)",
+    "cost-benefit": "the 'familiar assumption': concession is a tactical cost-benefit choice",
+    "charismatic-founder": "identity-committed, authority from charisma (Khomeini, 1988)",
+    "security-seeking": "rival (provisional): no identity terms; survival first, concession "
+                        "believed dangerous",
+}

@@ -58,7 +58,8 @@ class Section(BaseModel):
         return value
 
 
-ProfileName = Literal["identity-committed", "cost-benefit", "charismatic-founder"]
+ProfileName = Literal["identity-committed", "cost-benefit", "charismatic-founder",
+                      "security-seeking"]
 
 
 class Leader(Section):
