@@ -69,16 +69,25 @@ def backtest(episodes: Annotated[str | None, typer.Argument(
              ties: Annotated[Path | None, typer.Option(help="Use TIES shares as the base "
                                                        "rate instead of leave-one-out.")]
              = None,
+             as_coded: Annotated[bool, typer.Option(
+                 "--as-coded", help="Score the episodes as written: no refit.")] = False,
+             select: Annotated[list[str] | None, typer.Option(
+                 help="Episode id to score (repeat it, or give ids separated by commas).")]
+             = None,
+             seed: Annotated[int | None, typer.Option(
+                 help="Seed of every ensemble (default: each scenario's own).")] = None,
              as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """The model vs the base rate vs the cost-benefit model on observed episodes."""
-    from compellence.analysis.backtest import run_backtest
+    from compellence.analysis.backtest import run_backtest, select_episodes
     from compellence.evidence import loaders as ld
     from compellence.evidence.episodes import load_episodes
 
+    ids = [i.strip() for s in (select or []) for i in s.split(",") if i.strip()]
     try:
         eps, folder, source = load_episodes(episodes)
+        eps = select_episodes(eps, ids, source)
         shares = ld.ties_outcome_shares(ld.load_ties(ties)) if ties else None
-        bt = run_backtest(eps, folder, runs, shares)
+        bt = run_backtest(eps, folder, runs, shares, as_coded=as_coded, seed=seed)
     except (ScenarioError, ld.DataError) as exc:
         _fail(str(exc))
         raise
@@ -88,11 +97,13 @@ def backtest(episodes: Annotated[str | None, typer.Argument(
     if as_json:
         print(json.dumps({"episodes_file": source, "n_episodes": len(eps.episode),
                           "base_rate_source": "TIES" if ties else "leave-one-out frequencies",
-                          "scores": bt.summary, "fitted": bt.fitted,
+                          "as_coded": bt.as_coded, "seed": bt.seed,
+                          "scores": bt.summary, "fitted": bt.fitted, "warnings": bt.warnings,
                           "episodes": bt.episodes, "caveat": caveat}, indent=2))
         return
+    how = "as coded, no refit" if as_coded else "leave-one-out"
     table = Table(title=f"Backtest on {source}: probability given to the observed outcome "
-                        "(leave-one-out)")
+                        f"({how})")
     for col in ("episode", "when", "observed", "model", "cost-benefit", "base rate",
                 "model's most likely"):
         table.add_column(col, justify="left" if col in ("episode", "when", "observed",
@@ -113,8 +124,11 @@ def backtest(episodes: Annotated[str | None, typer.Argument(
                        *(f"{sc[m][metric]:.3f}" for m in ("model", "cost_benefit",
                                                           "base_rate")))
     out.print(st)
-    out.print(f"Fitted on all episodes: model {bt.fitted['model']}; cost-benefit "
-              f"{bt.fitted['cost_benefit']}")
+    if not as_coded:
+        out.print(f"Fitted on all episodes: model {bt.fitted['model']}; cost-benefit "
+                  f"{bt.fitted['cost_benefit']}")
+    for w in bt.warnings:
+        err.print(f"[yellow]warning:[/] {w}")
     out.print(f"[yellow]{caveat}[/]")
 
 
