@@ -62,6 +62,47 @@ def data_baserates(ties: PathOpt = None, gsdb: PathOpt = None, icb: PathOpt = No
               "like.[/]")
 
 
+@data_app.command("episodes")
+def data_episodes(icb: Annotated[Path, typer.Option(help="Your copy of icb2v14.csv.")],
+                  archigos: Annotated[Path | None, typer.Option(
+                      help="Your copy of archigos_v4.1.csv (leader entry, rule R3).")] = None,
+                  output: Annotated[Path | None, typer.Option(
+                      "--output", "-o", help="Write the episode file (TOML) here.")] = None,
+                  as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Code ICB crisis actors as episodes (mapping rules in docs/evidence.md)."""
+    from compellence.evidence import icb as icbmap
+    from compellence.evidence import loaders as ld
+
+    try:
+        coded = icbmap.code_icb(ld.load_icb(icb),
+                                ld.load_archigos(archigos) if archigos else None)
+    except ld.DataError as exc:
+        _fail(str(exc))
+        raise
+    rows, excluded = coded.rows, coded.excluded
+    if output:
+        output.write_text(icbmap.episodes_toml(rows), "utf-8")
+    summary = {"mapping": icbmap.MAPPING_VERSION, "rows_read": len(rows) + len(excluded),
+               "episodes": len(rows), "crises": int(rows["crisno"].nunique()),
+               "excluded": excluded["rule"].value_counts().to_dict(),
+               "outcomes": rows["outcome"].value_counts().to_dict(),
+               "profiles": rows["profile"].value_counts().to_dict(),
+               "demand_types": rows["demand_type"].value_counts().to_dict(),
+               "configurations": int(rows["config"].nunique())}
+    if as_json:
+        print(json.dumps(summary, indent=2))
+        return
+    table = Table(title=f"ICB episodes, mapping {icbmap.MAPPING_VERSION}")
+    table.add_column("figure")
+    table.add_column("value")
+    for k, v in summary.items():
+        table.add_row(k, ", ".join(f"{a}: {b}" for a, b in v.items())
+                      if isinstance(v, dict) else str(v))
+    out.print(table)
+    if output:
+        out.print(f"wrote {len(rows)} episodes to {output}")
+
+
 @app.command(rich_help_panel="Evidence")
 def backtest(episodes: Annotated[str | None, typer.Argument(
                  help="Episode file (default: the shipped Iran episodes).")] = None,
