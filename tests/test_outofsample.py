@@ -94,7 +94,8 @@ def test_a_cost_benefit_leader_keeps_his_identity_weight(small):
 
 def test_results_stored_in_duckdb_and_the_report_section(small, tmp_path):
     from compellence.analysis.oos_store import read_scores, write_results
-    from compellence.report.outofsample import section
+    from compellence.analysis.store import StoreError
+    from compellence.report.outofsample import section, section_from_store
 
     rows, results, eng = small
     db = tmp_path / "oos.duckdb"
@@ -106,6 +107,10 @@ def test_results_stored_in_duckdb_and_the_report_section(small, tmp_path):
     assert got["log_score"] == pytest.approx(results[0].scores["logit"]["log_score"])
     html = section(results, len(rows), {"T1": 3}, "compellence test")
     assert "<svg" in html and "Reliability" in html and "demand_type" in html
+    stored_html = section_from_store(db)   # what `compellence report --oos` shows
+    assert stored_html.count("<svg") == 2 and "again" in stored_html
+    with pytest.raises(StoreError, match="no such results file"):
+        section_from_store(tmp_path / "missing.duckdb")
 
 
 def test_cli_rejects_a_bad_split():

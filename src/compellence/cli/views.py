@@ -63,6 +63,9 @@ def report(scenario: ScenarioArg,
                                                    "as png or svg files.")] = None,
            with_claims: Annotated[bool, typer.Option("--claims/--no-claims")] = True,
            claims_runs: Annotated[int, typer.Option(min=50)] = 1000,
+           oos: Annotated[Path | None, typer.Option(
+               "--oos", help="A DuckDB file of `backtest --icb --store`: adds the "
+                             "out-of-sample section.")] = None,
            sets: SetOpt = None) -> None:
     """A self-contained HTML report (opens offline): assumptions, outcomes, trajectories,
     the terms behind the decisions, the claims."""
@@ -82,6 +85,17 @@ def report(scenario: ScenarioArg,
         with err.status("checking the claims..."):
             claims_rows = run_claims(claims_runs)
     extra = _results_extra(results_db, experiment, outcome, threshold) if results_db else None
+    if oos is not None:
+        from compellence.analysis.store import StoreError
+        from compellence.report.html import Extra
+        from compellence.report.outofsample import section_from_store
+        try:
+            section = section_from_store(oos)
+        except StoreError as exc:
+            _fail(str(exc))
+            raise
+        extra = extra or Extra()
+        extra.out_of_sample = section
     fig_dir = output.with_name(output.stem + "_figures") if fmt else None
     text = build_report([sc], [res], [sc.name], claims_rows, extra, fig_dir, fmt or "png")
     try:
