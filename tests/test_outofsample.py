@@ -111,6 +111,14 @@ def test_results_stored_in_duckdb_and_the_report_section(small, tmp_path):
     assert stored_html.count("<svg") == 2 and "again" in stored_html
     with pytest.raises(StoreError, match="no such results file"):
         section_from_store(tmp_path / "missing.duckdb")
+    page = tmp_path / "report.html"
+    r = runner.invoke(app, ["report", "generic-crisis", "-o", str(page), "--runs", "100",
+                            "--no-claims", "--oos", str(db)])
+    assert r.exit_code == 0, r.output
+    assert "Out of sample: ICB crisis actors" in page.read_text("utf-8")
+    r = runner.invoke(app, ["report", "generic-crisis", "-o", str(page), "--runs", "100",
+                            "--no-claims", "--oos", str(tmp_path / "none.duckdb")])
+    assert r.exit_code == 2 and "none.duckdb" in r.output
 
 
 def test_cli_rejects_a_bad_split():
