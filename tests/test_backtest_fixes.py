@@ -136,6 +136,13 @@ def test_edge_warnings():
     (w,) = edge_warnings(grid, {"a": 3.0, "b": 5.0}, "m")
     assert "upper edge" in w and "a = 3.0" in w
     assert "lower edge" in edge_warnings(grid, {"a": 1.0}, "m")[0]
+    # at the declared range's bound (identity weight in [0, 3]) the warning says so
+    (w,) = edge_warnings({"leader.identity_weight": (1.0, 3.0)},
+                         {"leader.identity_weight": 3.0}, "m")
+    assert "bound of its declared range" in w
+    (w,) = edge_warnings({"leader.identity_weight": (1.0, 2.0)},
+                         {"leader.identity_weight": 2.0}, "m")
+    assert "may lie outside" in w
 
 
 def test_refit_keeps_the_identity_weight_of_a_leader_coded_cost_benefit(tmp_path):

@@ -65,14 +65,36 @@ def _grid(spec: dict[str, tuple]) -> list[dict[str, float]]:
     return [dict(zip(keys, vals, strict=True)) for vals in itertools.product(*spec.values())]
 
 
+def _schema_range(dotted: str) -> tuple[float, float] | None:
+    """The declared range of a scenario field by dotted path, if it has one."""
+    from compellence.scenario.schema import Scenario
+
+    cls: Any = Scenario
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        field_ = cls.model_fields.get(part)
+        if field_ is None:
+            return None
+        cls = field_.annotation
+    field_ = getattr(cls, "model_fields", {}).get(parts[-1])
+    extra = field_.json_schema_extra if field_ is not None else None
+    return tuple(extra["range"]) if isinstance(extra, dict) and "range" in extra else None
+
+
 def edge_warnings(grid: dict[str, tuple], fitted: dict[str, float], who: str) -> list[str]:
-    """One line per fitted parameter that sits on the edge of its grid."""
+    """One line per fitted parameter that sits on the edge of its grid (saying so when
+    that edge is also the bound of the parameter's declared range)."""
     out = []
     for key, values in grid.items():
         if len(values) > 1 and key in fitted and fitted[key] in (min(values), max(values)):
             side = "lower" if fitted[key] == min(values) else "upper"
+            rng = _schema_range(key)
+            bound = rng is not None and fitted[key] == (rng[0] if side == "lower" else rng[1])
+            tail = ("; that is the bound of its declared range, so the data push past "
+                    "what the parameter allows") if bound else \
+                "; the best value may lie outside it"
             out.append(f"{who}: {key} = {fitted[key]} is at the {side} edge of its grid "
-                       f"{list(values)}; the best value may lie outside it")
+                       f"{list(values)}{tail}")
     return out
 
 
