@@ -66,6 +66,9 @@ def report(scenario: ScenarioArg,
            claims_map: Annotated[int, typer.Option(
                min=0, help="Latin-hypercube points of the claims' holding map (0: none)")]
            = 16,
+           oos: Annotated[Path | None, typer.Option(
+               "--oos", help="A DuckDB file of `backtest --icb --store`: adds the "
+                             "out-of-sample section.")] = None,
            sets: SetOpt = None) -> None:
     """A self-contained HTML report (opens offline): assumptions, outcomes, trajectories,
     the terms behind the decisions, the claims."""
@@ -90,6 +93,17 @@ def report(scenario: ScenarioArg,
         with err.status("mapping where the claims hold..."):
             cmap = compute_map(max(claims_map, 8))
     extra = _results_extra(results_db, experiment, outcome, threshold) if results_db else None
+    if oos is not None:
+        from compellence.analysis.store import StoreError
+        from compellence.report.html import Extra
+        from compellence.report.outofsample import section_from_store
+        try:
+            section = section_from_store(oos)
+        except StoreError as exc:
+            _fail(str(exc))
+            raise
+        extra = extra or Extra()
+        extra.out_of_sample = section
     fig_dir = output.with_name(output.stem + "_figures") if fmt else None
     text = build_report([sc], [res], [sc.name], claims_rows, extra, fig_dir, fmt or "png",
                         claims_map=cmap)

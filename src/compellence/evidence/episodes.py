@@ -10,13 +10,20 @@ worked example for another country.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from compellence.scenario.loader import ScenarioError, load_scenario
+from compellence.scenario.loader import (
+    ScenarioError,
+    apply_overrides,
+    load_raw,
+    merge,
+    validate,
+)
 from compellence.scenario.schema import Scenario
 
 Outcome = Literal["ongoing", "capitulation", "deal", "war", "collapse"]
@@ -30,7 +37,9 @@ class Episode(BaseModel):
     id: str
     when: str = ""
     scenario: str = Field(description="Built-in scenario name or a path (relative to the file).")
-    set: dict[str, Any] = Field(default_factory=dict, description="Field overrides.")
+    set: dict[str, Any] = Field(default_factory=dict, description=(
+        "Field overrides: dotted paths (\"coercer.demand\" = 0.5) or nested tables "
+        "([episode.set.coercer]); tables merge deeply, as `extends` does."))
     horizon: int | None = Field(None, ge=1, le=600, description="Rounds (default: scenario's).")
     outcome: Outcome
     coding: str = Field(min_length=1, description="Why this outcome class.")
@@ -79,13 +88,46 @@ def load_episodes(ref: str | Path | None = None) -> tuple[EpisodeSet, Path | Non
     return eps, folder, source
 
 
+def _is_leaf(value: Any) -> bool:
+    """A value that replaces rather than merges: anything but a table, or a table that is
+    itself one value (a distribution ``{dist = ...}`` or a ``{schedule = ...}``)."""
+    return not isinstance(value, Mapping) or "dist" in value or "schedule" in value
+
+
+def split_overrides(over: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Split episode overrides into nested tables (deep-merged, as ``extends`` merges) and
+    leaf values by dotted path (set last). ``"coercer.pressure" = {sanctions = 0.9}`` and
+    ``[episode.set.coercer.pressure]`` both merge into the scenario's pressure table."""
+    tables: dict[str, Any] = {}
+    leaves: dict[str, Any] = {}
+    for key, value in over.items():
+        if _is_leaf(value):
+            leaves[key] = value
+            continue
+        node = tables
+        parts = key.split(".")
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = merge(node.get(parts[-1], {}), value) \
+            if isinstance(node.get(parts[-1]), dict) else dict(value)
+    return tables, leaves
+
+
 def episode_scenario(ep: Episode, folder: Path | None,
                      extra: dict[str, Any] | None = None) -> Scenario:
-    """The scenario of an episode with its overrides (and any extra ones) applied."""
+    """The scenario of an episode with its overrides (and any extra ones) applied: nested
+    tables of ``[episode.set]`` deep-merge over the scenario, then dotted values, then the
+    extra ones (a refit's grid point), then the horizon."""
     ref = ep.scenario
     if folder is not None and not Path(ref).is_absolute() and (folder / ref).is_file():
         ref = str(folder / ref)
-    over = {**ep.set, **(extra or {})}
+    data, source = load_raw(ref)
+    tables, leaves = split_overrides(ep.set)
+    data = merge(data, tables)
+    over = {**leaves, **(extra or {})}
     if ep.horizon is not None:
         over["horizon"] = ep.horizon
-    return load_scenario(ref, over)
+    data = apply_overrides(data, over)
+    if ep.set or extra:
+        source += f" with the overrides of episode '{ep.id}'"
+    return validate(data, source)

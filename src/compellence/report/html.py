@@ -50,6 +50,7 @@ class Extra:
     box: Any = None
     box_outcome: str = "deal"
     experiment: str = ""
+    out_of_sample: str = ""   # HTML of report.outofsample's section, if any
 
 
 def _e(x: Any) -> str:
@@ -205,6 +206,8 @@ def build_report(scenarios: list[Scenario], results: list[Results], labels: list
                     _table(lim) + f"<p class='caption'>Read the box: inside these ranges "
                     f"{b.density:.0%} of design points reach the threshold, covering "
                     f"{b.coverage:.0%} of all such points.</p>")
+    if extra is not None and extra.out_of_sample:
+        body.append(extra.out_of_sample)
     body.append(f"<p class='caveat'>{CAVEAT}</p>")
     for f in figs:
         f.close()
