@@ -27,7 +27,6 @@ from compellence.cli.common import (
     err,
     out,
 )
-from compellence.scenario.loader import ScenarioError
 
 
 def _run_design(sc, design, out_file: Path, runs: int, seed: int, workers: int,
@@ -260,6 +259,7 @@ def robust(scenario: ScenarioArg,
     """Which coercer strategy holds up when the leader's type is uncertain."""
     from compellence.analysis import robust as rb
     from compellence.analysis.design import DesignError, parse_param
+    from compellence.scenario.loader import ScenarioError
 
     sc = _load(scenario, sets)
     try:

@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.markup import escape
 
 from compellence import __version__
-from compellence.scenario.loader import ScenarioError, load_scenario
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="compellence: coercion against a leader whose refusal is identity. "
@@ -24,6 +23,9 @@ CAVEAT = ("Conditional on the scenario's stated assumptions (see its description
           "docs/model.md); not a forecast of real events.")
 
 ScenarioArg = Annotated[str, typer.Argument(help="A built-in scenario name or a TOML file.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+SeedOpt = Annotated[int | None, typer.Option(
+    min=0, help="Seed for the random numbers (default: the scenario's own).")]
 SetOpt = Annotated[list[str] | None, typer.Option(
     "--set", help="Override a field, e.g. --set leader.identity_weight=0.3 (repeatable).")]
 
@@ -48,6 +50,9 @@ def _parse_sets(sets: list[str] | None) -> dict[str, Any]:
 
 
 def _load(scenario: str, sets: list[str] | None = None):
+    """The validated scenario, or a one-line error and exit code 2."""
+    from compellence.scenario.loader import ScenarioError, load_scenario
+
     try:
         return load_scenario(scenario, _parse_sets(sets))
     except ScenarioError as exc:

@@ -10,8 +10,11 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from compellence.cli import fmt
 from compellence.cli.common import (
     CAVEAT,
+    JsonOpt,
+    SeedOpt,
     ScenarioArg,
     SetOpt,
     _fail,
@@ -21,7 +24,6 @@ from compellence.cli.common import (
     out,
 )
 from compellence.model.core import ACTIONS, TERMS
-from compellence.scenario.loader import builtin_names, load_raw
 
 
 @app.command(rich_help_panel="Run the model")
@@ -41,7 +43,8 @@ def run(scenario: ScenarioArg,
                                              "or numba.")] = "auto",
         stream: Annotated[bool | None, typer.Option(
             "--stream/--no-stream", help="Keep only running totals (bounded memory); the "
-                                         "default above 2,000,000 runs without --out.")]
+                                         "default above 2,000,000 runs without --out.",
+            show_default=False)]
         = None,
         sets: SetOpt = None) -> None:
     """Run an ensemble: outcome shares with 95% intervals and the terms behind the choices."""
@@ -150,10 +153,10 @@ def explain(scenario: ScenarioArg,
             run_index: Annotated[int, typer.Option("--run", min=0, help="Run number.")] = 0,
             round_: Annotated[int | None, typer.Option("--round", min=0, help="Round (default: "
                                                        "the run's last decision).")] = None,
-            seed: Annotated[int | None, typer.Option(min=0)] = None,
-            as_json: Annotated[bool, typer.Option("--json")] = False,
+            seed: SeedOpt = None,
+            as_json: JsonOpt = False,
             sets: SetOpt = None) -> None:
-    """One decision of one run, decomposed term by term."""
+    """One decision of one run, decomposed term by term, and how the run ended."""
     from compellence.engine import explain_run
 
     sc = _load(scenario, sets)
@@ -168,8 +171,10 @@ def explain(scenario: ScenarioArg,
             last = record[-1]["round"]
             _fail(f"--round {round_}: run {run_index} made decisions in rounds 0..{last} only")
         dec = match[0]
+    ending = _run_ending(sc, run_index, seed)
     if as_json:
-        print(json.dumps({"scenario": sc.name, "run": run_index, **dec}, indent=2))
+        print(json.dumps({"scenario": sc.name, "run": run_index, **dec, "ending": ending},
+                         indent=2))
         return
     act = ACTIONS[dec["action"]]
     out.print(f"[bold]{sc.name}[/], run {run_index}, round {dec['round']}: the leader chose "
@@ -187,7 +192,32 @@ def explain(scenario: ScenarioArg,
     table.add_row("[bold]total[/]", *(f"[bold]{v:+.3f}[/]" for v in dec["utility"]))
     table.add_row("probability", *(f"{v:.3f}" for v in dec["probabilities"]))
     out.print(table)
+    out.print(f"How run {run_index} ended: [bold]{ending['outcome']}[/] {ending['text']}")
     out.print(f"[dim]{CAVEAT}[/]")
+
+
+def _run_ending(sc, run_index: int, seed: int | None) -> dict:
+    """How one run ended: its outcome, the round, whether the leader was killed, and
+    whether a successor ruled (the ensemble's row for that run: runs are independent of how
+    many are simulated, so the first run_index + 1 suffice)."""
+    from compellence.engine import simulate
+
+    row = simulate(sc, runs=run_index + 1, seed=seed).runs.iloc[run_index]
+    outcome = str(row["outcome"])
+    rounds = int(row["rounds"])
+    if outcome == "ongoing":
+        text = f"(still resisting at the horizon, round {sc.horizon})"
+    else:
+        text = f"in round {rounds} (after {rounds + 1} of {sc.horizon} rounds)"
+    killed = bool(row["martyred"])
+    generation = int(row["leader_generation"])
+    if killed:
+        text += "; the leader was killed in a confrontation"
+    if generation > 0:
+        text += f"; a successor ruled (generation {generation})"
+    return {"outcome": outcome, "rounds": rounds, "leader_killed": killed,
+            "leader_generation": generation, "escalations": int(row["escalations"]),
+            "text": text}
 
 
 @app.command(rich_help_panel="Run the model")
@@ -225,21 +255,110 @@ def claims(runs: Annotated[int, typer.Option(min=50, help="Runs per ensemble.")]
 
 
 
-@app.command(rich_help_panel="Run the model")
-def scenarios() -> None:
-    """List the built-in scenarios."""
-    table = Table(title="Built-in scenarios")
-    table.add_column("name")
-    table.add_column("title")
-    for name in builtin_names():
-        data, _ = load_raw(name)
-        table.add_row(name, str(data.get("title", "")))
+@app.command(rich_help_panel="Inputs")
+def scenarios(show: Annotated[str | None, typer.Option(
+                  "--show", help="Print this built-in scenario's TOML file.")] = None,
+              as_json: JsonOpt = False) -> None:
+    """List the built-in scenarios, or print one (--show NAME)."""
+    from compellence.cli.catalog import scenario_text
+    from compellence.scenario.loader import builtin_names, load_raw
+
+    names = builtin_names()
+    if show is not None:
+        if show not in names:
+            _fail(f"--show {show!r}: not a built-in scenario (expected one of "
+                  f"{', '.join(names)})")
+        text = scenario_text(show)
+        if as_json:
+            print(json.dumps({"name": show, "toml": text}, indent=2))
+        else:
+            print(text, end="" if text.endswith("\n") else "\n")
+        return
+    rows = [{"name": n, "title": str(load_raw(n)[0].get("title", ""))} for n in names]
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    table = fmt.table("Built-in scenarios")
+    fmt.column(table, "name", no_wrap=True)
+    fmt.column(table, "title")
+    for r in rows:
+        table.add_row(r["name"], r["title"])
     out.print(table)
-    out.print("Run one with `compellence run NAME`; copy one (files in the package's "
-              "scenario/builtin/) and edit it, or write `extends = \"NAME\"` in your own file.")
+    out.print("Print one with `compellence scenarios --show NAME`; run it with `compellence "
+              "run NAME`; write `extends = \"NAME\"` in your own file to start from it. The "
+              "facts they cite: docs/iran-timeline.md.")
 
 
-@app.command(rich_help_panel="Run the model")
+@app.command(rich_help_panel="Inputs")
+def strategies(show: Annotated[str | None, typer.Option(
+                   "--show", help="Print this strategy's TOML file.")] = None,
+               as_json: JsonOpt = False) -> None:
+    """List the built-in coercer strategies (for robust and compare)."""
+    from compellence.cli.catalog import strategies as catalog
+
+    rows = catalog()
+    if show is not None:
+        match = [r for r in rows if r["name"] == show]
+        if not match:
+            _fail(f"--show {show!r}: not a built-in strategy (expected one of "
+                  f"{', '.join(r['name'] for r in rows)})")
+        if as_json:
+            print(json.dumps({k: match[0][k] for k in ("name", "toml")}, indent=2))
+        else:
+            print(match[0]["toml"], end="")
+        return
+    if as_json:
+        print(json.dumps([{k: r[k] for k in ("name", "description", "coercer")} for r in rows],
+                         indent=2))
+        return
+    table = fmt.table("Built-in coercer strategies")
+    fmt.column(table, "name", no_wrap=True)
+    fmt.column(table, "what it does")
+    for r in rows:
+        table.add_row(r["name"], " ".join(r["description"].split()))
+    out.print(table)
+    out.print("Use them with `compellence robust SCENARIO --strategies A,B` or `compellence "
+              "compare SCENARIO STRATEGY`; print one with `--show NAME`; a TOML file with a "
+              "\\[coercer] table is a strategy too.")
+
+
+@app.command(rich_help_panel="Inputs")
+def params(prefix: Annotated[str | None, typer.Argument(
+               help="Only parameters whose name starts with this, e.g. leader or "
+                    "coercer.pressure.")] = None,
+           as_json: JsonOpt = False) -> None:
+    """Every numeric scenario parameter: name, unit, range, default and mechanism."""
+    from compellence.cli.catalog import mechanism_switches, parameters
+
+    rows = [p for p in parameters() if prefix is None or p.name.startswith(prefix)]
+    if not rows:
+        _fail(f"{prefix!r}: no parameter name starts with it (try leader, coercer, regime, "
+              "dynamics)")
+    if as_json:
+        print(json.dumps({"parameters": [p.to_dict() for p in rows],
+                          "mechanisms": [{"name": n, "default": d, "doc": t}
+                                         for n, d, t in mechanism_switches()]}, indent=2))
+        return
+    detail = len(rows) <= 12
+    table = fmt.table("Scenario parameters (a number, or a distribution; see `compellence "
+                      "schema`)")
+    fmt.column(table, "parameter · unit")
+    fmt.column(table, "range", right=True, no_wrap=True)
+    fmt.column(table, "default", right=True, no_wrap=True)
+    fmt.column(table, "mech.", no_wrap=True)
+    for p in rows:
+        cell = f"{p.name}\n[dim]{p.unit}[/]" + (f"\n[dim]{p.doc}[/]" if detail else "")
+        table.add_row(cell, f"{p.low:g}–{p.high:g}",
+                      fmt.text_value(p.default) if not isinstance(p.default, float)
+                      else f"{p.default:g}", p.mechanism)
+    out.print(table)
+    out.print("Leader defaults are the identity-committed profile's (leader.profile presets "
+              "others). Mechanisms M1–M15: docs/design.md; off-switches in \\[mechanisms]. "
+              + ("" if detail else "Give a prefix (e.g. `compellence params leader.m`) for "
+                 "each parameter's description."))
+
+
+@app.command(rich_help_panel="Inputs")
 def schema() -> None:
     """Print the JSON Schema of scenario files."""
     from compellence.scenario.schema import Scenario

@@ -16,7 +16,6 @@ from compellence.cli.common import (
     err,
     out,
 )
-from compellence.scenario.loader import ScenarioError
 
 data_app = typer.Typer(help="Real coercion data: loaders and base rates.",
                        no_args_is_help=True)
@@ -74,6 +73,7 @@ def backtest(episodes: Annotated[str | None, typer.Argument(
     from compellence.analysis.backtest import run_backtest
     from compellence.evidence import loaders as ld
     from compellence.evidence.episodes import load_episodes
+    from compellence.scenario.loader import ScenarioError
 
     try:
         eps, folder, source = load_episodes(episodes)

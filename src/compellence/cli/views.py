@@ -22,7 +22,6 @@ from compellence.cli.common import (
     err,
     out,
 )
-from compellence.scenario.loader import ScenarioError
 
 
 def _results_extra(file: Path, experiment: str | None, outcome: str, threshold: float):
@@ -112,6 +111,7 @@ def compare(a: Annotated[str, typer.Argument(help="A scenario.")],
     """Two scenarios or two strategies side by side: outcomes and trajectories."""
     from compellence.engine import simulate
     from compellence.report.html import build_report
+    from compellence.scenario.loader import ScenarioError
 
     sa = _load(a)
     try:
