@@ -24,6 +24,7 @@ from compellence.cli.common import (
     _open_store,
     _params,
     app,
+    bar,
     err,
     out,
 )
@@ -265,31 +266,63 @@ def robust(scenario: ScenarioArg,
     try:
         ranges = [parse_param(p, grid=False) for p in over or []]
         mix = rb.parse_types(types)
-        res = rb.robust(sc, [s.strip() for s in strategies.split(",") if s.strip()], ranges,
-                        mix, samples, runs, sc.seed if seed is None else seed, satisfice)
+        names = [s.strip() for s in strategies.split(",") if s.strip()]
+        with bar(samples * len(names), "points", sc.name, disable=as_json) as progress:
+            task = progress.add_task(sc.name, total=samples * len(names))
+            res = rb.robust(sc, names, ranges, mix, samples, runs,
+                            sc.seed if seed is None else seed, satisfice,
+                            progress=lambda k: progress.advance(task, k))
     except (DesignError, ScenarioError) as exc:
         _fail(str(exc))
         raise
+    used_seed = sc.seed if seed is None else seed
+    best = rb.best_by(res, satisfice, used_seed)
     if as_json:
+        ivs = rb.intervals(res, satisfice)
+        rows = [{**r, "intervals": ivs[r["strategy"]]} for r in res.table.to_dict("records")]
         print(json.dumps({"types": mix, "values": res.values, "satisfice": satisfice,
-                          "strategies": res.table.to_dict("records")}, indent=2))
+                          "strategies": rows, "best": best,
+                          "tie_rule": "a strategy ties with the best when the 95% paired "
+                                      "bootstrap interval of their difference contains 0"},
+                         indent=2))
         return
-    table = Table(title=f"Coercer strategies over {samples} leader-uncertainty points × {runs} "
-                        f"runs (types {types})")
-    cols = ["strategy", "capitulation", "deal", "war", "collapse", "ongoing",
-            "leader_killed", "mean_value", "worst_case", "mean_regret", "max_regret",
-            "satisficing"]
-    for c in cols:
-        table.add_column(c.replace("_", " "), justify="left" if c == "strategy" else "right")
-    for row in res.table[cols].itertuples(index=False):
-        table.add_row(row[0], *(f"{v:.3f}" for v in row[1:]))
-    out.print(table)
-    best = {c: res.table.loc[res.table[c].idxmax() if c in ("mean_value", "worst_case",
-                                                             "satisficing") else
-                             res.table[c].idxmin(), "strategy"]
-            for c in ("mean_value", "worst_case", "max_regret", "satisficing")}
-    out.print("Best by mean value: {mean_value}; by worst case: {worst_case}; by max regret: "
-              "{max_regret}; by satisficing: {satisficing}".format(**best))
-    out.print(f"Values: {res.values} (value = concession × conceded share + costs); "
-              f"satisficing = share of points with value >= {satisfice}")
+    _print_robust(res, best, mix, samples, runs, satisfice)
+
+
+#: Short column headers for the robust tables (printed as a legend under them).
+ROBUST_ABBREV = {"capitulation": "capit.", "leader_killed": "killed", "mean_value": "mean",
+                 "worst_case": "worst", "mean_regret": "regret", "max_regret": "max reg.",
+                 "satisficing": "satisf."}
+
+
+def _print_robust(res, best, mix, samples, runs, satisfice) -> None:
+    from compellence.analysis.intervals import describe_leaders
+    from compellence.cli import fmt
+
+    mix_text = ", ".join(f"{k} {v:g}" for k, v in mix.items())
+    groups = (("Outcome shares (mean over points)",
+               ["capitulation", "deal", "war", "collapse", "ongoing", "leader_killed"]),
+              ("The coercer's value: decision criteria",
+               ["mean_value", "worst_case", "mean_regret", "max_regret", "satisficing"]))
+    out.print(f"Coercer strategies over {samples} leader-uncertainty points × {runs} runs; "
+              f"types {mix_text}")
+    for title, cols in groups:
+        table = fmt.table(title)
+        fmt.column(table, "strategy", min_width=12)
+        for c in cols:
+            fmt.column(table, ROBUST_ABBREV.get(c, c), right=True, no_wrap=True)
+        for row in res.table[["strategy", *cols]].itertuples(index=False):
+            table.add_row(str(row[0]), *(fmt.num(v) for v in row[1:]))
+        out.print(table)
+    out.print("[dim]capit. capitulation, killed leader killed, mean/worst value over points, "
+              "regret = best strategy's value at a point − this one's, satisf. = share of "
+              f"points with value ≥ {fmt.num(satisfice, 2)}[/]")
+    labels = {"mean_value": "mean value", "worst_case": "worst case",
+              "max_regret": "max regret", "satisficing": "satisficing"}
+    for crit, names in best.items():
+        out.print(f"Best by {labels[crit]}: {describe_leaders(names)}")
+    values = ", ".join(f"{k} {v:+g}" for k, v in res.values.items())
+    out.print(f"Values: {values} (value = concession × conceded share + weighted costs); a "
+              "tie is a difference whose 95% paired bootstrap interval over the points "
+              "contains 0")
     out.print(f"[dim]{CAVEAT}[/]")

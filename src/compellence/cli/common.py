@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +30,30 @@ SeedOpt = Annotated[int | None, typer.Option(
     min=0, help="Seed for the random numbers (default: the scenario's own).")]
 SetOpt = Annotated[list[str] | None, typer.Option(
     "--set", help="Override a field, e.g. --set leader.identity_weight=0.3 (repeatable).")]
+
+
+@contextmanager
+def working(text: str, disable: bool = False) -> Iterator[None]:
+    """A transient spinner with elapsed time on stderr, for work that takes seconds
+    (never on stdout, so --json output stays clean)."""
+    if disable:
+        yield
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        bar.add_task(text, total=None)
+        yield
+
+
+def bar(total: int, unit: str, label: str, disable: bool = False):
+    """A transient progress bar on stderr counting ``unit`` up to ``total``."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn(label), BarColumn(),
+                    TextColumn(f"{{task.completed:,}}/{{task.total:,}} {unit}"),
+                    TimeRemainingColumn(), console=err, transient=True, disable=disable)
 
 
 def _fail(message: str) -> None:

@@ -14,8 +14,8 @@ from compellence.cli import fmt
 from compellence.cli.common import (
     CAVEAT,
     JsonOpt,
-    SeedOpt,
     ScenarioArg,
+    SeedOpt,
     SetOpt,
     _fail,
     _load,
@@ -88,7 +88,11 @@ def run(scenario: ScenarioArg,
             res = simulate(sc, runs=n, seed=seed, chunk_size=chunk_size, trajectories=want,
                            progress=lambda k: bar.advance(task, k), backend=backend)
     if out_file is not None:
+        from compellence.analysis.sampled import sampled_columns
+
         frame = res.runs.assign(outcome=res.runs["outcome"].astype(str))
+        drawn = sampled_columns(sc, res.seed, res.n)
+        frame = frame.join(drawn.set_axis(frame.index)) if len(drawn.columns) else frame
         try:
             if out_file.suffix == ".csv":
                 frame.to_csv(out_file, index=False)
@@ -111,38 +115,41 @@ def _print_run(sc, res, out_file: Path | None) -> None:
     out.print(f"[bold]{sc.name}[/] — {sc.title}")
     out.print(f"{res.n:,} runs, seed {res.seed}, horizon {sc.horizon} rounds of "
               f"{sc.round_months:g} month(s); leader profile: {sc.leader.profile}")
-    table = Table(title="Outcomes at the horizon")
+    from compellence.cli.shares import event_intervals, outcome_intervals
+
+    table = fmt.table("Outcomes at the horizon")
     for col in ("outcome", "share", "95% interval", "median rounds"):
-        table.add_column(col, justify="left" if col == "outcome" else "right")
-    for r in res.outcome_table().itertuples():
-        med = "—" if r.median_rounds != r.median_rounds else f"{r.median_rounds:g}"
-        table.add_row(r.outcome, f"{r.share:.4f}", f"[{r.ci_low:.4f}, {r.ci_high:.4f}]", med)
+        fmt.column(table, col, right=col != "outcome")
+    for r, iv in zip(res.outcome_table().itertuples(), outcome_intervals(res), strict=True):
+        table.add_row(r.outcome, fmt.num(iv.estimate, 4), fmt.interval(iv, 4),
+                      fmt.num(r.median_rounds, 1).removesuffix(".0"))
     out.print(table)
-    ev = res.event_table()
-    out.print(f"Leader killed in confrontation: {ev['leader_killed']:.3f} of runs; any "
-              f"succession: {ev['succession']:.3f}; mean escalations per run: "
-              f"{ev['mean_escalations']:.2f}")
-    if hasattr(res, "runs") and "switched_round" in res.runs:
+    ev = event_intervals(res)
+    out.print("Leader killed in confrontation: " + fmt.with_interval(ev["leader_killed"])
+              + " of runs; any succession: " + fmt.with_interval(ev["succession"])
+              + "; mean escalations per run: " + fmt.with_interval(ev["mean_escalations"], 2))
+    if "switched" in ev:
         sw = res.runs["switched_round"]
         med = f", median round {sw[sw >= 0].median():g}" if (sw >= 0).any() else ""
-        out.print(f"Learning coercer: switched to the limited offer in {(sw >= 0).mean():.3f} "
-                  f"of runs{med}")
+        out.print("Learning coercer: switched to the limited offer in "
+                  f"{fmt.with_interval(ev['switched'])} of runs{med}")
     terms = res.term_means()
-    tt = Table(title="Mean utility terms behind the leader's choices (per decision)")
-    tt.add_column("term")
+    tt = fmt.table("Mean utility terms behind the leader's choices (per decision)")
+    fmt.column(tt, "term")
     for a in ACTIONS:
-        tt.add_column(a, justify="right")
-    tt.add_column("resist − capitulate", justify="right")
+        fmt.column(tt, a, right=True)
+    fmt.column(tt, "resist − capit.", right=True)
     for name in TERMS:
         row = terms.loc[name]
-        tt.add_row(name, *(f"{row[a]:+.3f}" for a in ACTIONS),
-                   f"{row['resist'] - row['capitulate']:+.3f}")
+        tt.add_row(name, *(fmt.num(row[a], signed=True) for a in ACTIONS),
+                   fmt.num(row["resist"] - row["capitulate"], signed=True))
     out.print(tt)
     gaps = (terms["resist"] - terms["capitulate"]).sort_values(ascending=False)
     top = ", ".join(f"{k} ({v:+.2f})" for k, v in gaps.head(3).items() if v > 0)
     out.print(f"What keeps him from capitulating, largest first: {top or 'nothing'}")
     if out_file is not None:
-        out.print(f"Per-run results written to {out_file}")
+        out.print(f"Per-run results written to {out_file} (with a column for each sampled "
+                  "parameter)")
     if getattr(res, "trajectories", None) is not None:
         out.print("Per-round quantiles of the state written with --trajectories")
     out.print(f"[dim]{CAVEAT}[/]")
