@@ -20,6 +20,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 
@@ -174,3 +175,32 @@ def describe_leaders(names: list[str]) -> str:
     if len(names) == 1:
         return names[0]
     return "tie: " + ", ".join(names) + " (within Monte Carlo error)"
+
+
+# An ensemble's figures (a compellence.engine.Results), as every command and the report
+# print them.
+
+def outcome_intervals(res: Any) -> list[Interval]:
+    """Each outcome's share with its Wilson interval, in the order of ``outcome_table``."""
+    table = res.outcome_table()
+    return [share(int(r.runs), res.n) for r in table.itertuples()]
+
+
+def event_intervals(res: Any) -> dict[str, Interval]:
+    """Leader killed, any succession (shares) and mean escalations (a mean), with intervals.
+
+    A streamed ensemble keeps no per-run table: its event shares come from its totals."""
+    runs = getattr(res, "runs", None)
+    if runs is None or not len(runs):
+        ev = res.event_table()
+        n = res.n
+        nan = float("nan")
+        return {"leader_killed": share_of(ev["leader_killed"], n),
+                "succession": share_of(ev["succession"], n),
+                "mean_escalations": Interval(ev["mean_escalations"], nan, nan, n, "none")}
+    out = {"leader_killed": share(int(runs["martyred"].sum()), len(runs)),
+           "succession": share(int((runs["leader_generation"] > 0).sum()), len(runs)),
+           "mean_escalations": mean(runs["escalations"].to_numpy(float))}
+    if "switched_round" in runs:
+        out["switched"] = share(int((runs["switched_round"] >= 0).sum()), len(runs))
+    return out

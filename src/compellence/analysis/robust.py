@@ -80,7 +80,22 @@ def apply_strategy(sc: Scenario, ref: str) -> Scenario:
     raw = merge(sc.model_dump(mode="json", by_alias=True, exclude={"extends"}),
                  {"coercer": coercer})
     raw["name"] = f"{sc.name} + {name}"
+    raw["title"] = f"{sc.name} with the coercer of strategy '{name}'"
+    own = strategy_description(ref)
+    raw["description"] = (f"Strategy '{name}': {own}\n\nApplied to {sc.name}, whose leader, "
+                          f"regime and dynamics it keeps.")
     return validate(raw, f"strategy '{name}'")
+
+
+def strategy_description(ref: str) -> str:
+    """A strategy file's own description (its ``description`` field), or a note that it
+    has none."""
+    if ref in strategy_names():
+        text = resources.files(STRATEGY_PACKAGE).joinpath(f"{ref}.toml").read_text("utf-8")
+    else:
+        text = Path(ref).read_text("utf-8")
+    desc = tomllib.loads(text).get("description", "")
+    return " ".join(str(desc).split()) or "(the strategy file has no description)"
 
 
 def is_strategy(ref: str) -> bool:

@@ -14,7 +14,7 @@ from rich.markup import escape
 
 from compellence import __version__
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="compellence: coercion against a leader whose refusal is identity. "
                        "Every figure is conditional on the scenario's stated assumptions; "
                        "none is a forecast of real events.")
@@ -24,12 +24,14 @@ err = Console(stderr=True)
 CAVEAT = ("Conditional on the scenario's stated assumptions (see its description and "
           "docs/model.md); not a forecast of real events.")
 
-ScenarioArg = Annotated[str, typer.Argument(help="A built-in scenario name or a TOML file.")]
+ScenarioArg = Annotated[str, typer.Argument(metavar="SCENARIO", help="A built-in scenario name "
+                                            "(compellence scenarios) or a TOML file.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
 SeedOpt = Annotated[int | None, typer.Option(
     min=0, help="Seed for the random numbers (default: the scenario's own).")]
 SetOpt = Annotated[list[str] | None, typer.Option(
-    "--set", help="Override a field, e.g. --set leader.identity_weight=0.3 (repeatable).")]
+    "--set", metavar="FIELD=VALUE",
+    help="Override a field, e.g. --set leader.identity_weight=0.3 (repeatable).")]
 
 
 @contextmanager
@@ -100,7 +102,8 @@ def main(version: Annotated[bool, typer.Option("--version", callback=_version,
 
 
 ParamOpt = Annotated[list[str] | None, typer.Option(
-    "--param", help="PATH=LO:HI:N for a grid, PATH=LO:HI for --lhs/--sobol (repeatable).")]
+    "--param", metavar="PATH=LO:HI[:N]",
+    help="PATH=LO:HI:N for a grid, PATH=LO:HI for --lhs/--sobol (repeatable).")]
 
 
 def _params(specs: list[str] | None, grid: bool):

@@ -115,7 +115,7 @@ def _print_run(sc, res, out_file: Path | None) -> None:
     out.print(f"[bold]{sc.name}[/] — {sc.title}")
     out.print(f"{res.n:,} runs, seed {res.seed}, horizon {sc.horizon} rounds of "
               f"{sc.round_months:g} month(s); leader profile: {sc.leader.profile}")
-    from compellence.cli.shares import event_intervals, outcome_intervals
+    from compellence.analysis.intervals import event_intervals, outcome_intervals
 
     table = fmt.table("Outcomes at the horizon")
     for col in ("outcome", "share", "95% interval", "median rounds"):
@@ -231,8 +231,9 @@ def _run_ending(sc, run_index: int, seed: int | None) -> dict:
 def claims(runs: Annotated[int, typer.Option(min=50, help="Runs per ensemble.")] = 2000,
            seed: Annotated[int | None, typer.Option(min=0, help="One seed for every "
                                                     "scenario (default: their own).")] = None,
-           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """The nine claims of DESIGN.md: essay's profile vs contrast. Exit 0 only if all pass."""
+           as_json: JsonOpt = False) -> None:
+    """The essay's nine claims (docs/design.md): essay's profile vs contrast; exit 0 only if
+    every claim holds."""
     from compellence.analysis.claims import run_claims
 
     results = run_claims(runs, seed)

@@ -9,8 +9,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from compellence.cli import fmt
 from compellence.cli.common import (
     CAVEAT,
+    JsonOpt,
     _fail,
     app,
     err,
@@ -21,13 +23,17 @@ data_app = typer.Typer(help="Real coercion data: loaders and base rates.",
                        no_args_is_help=True)
 app.add_typer(data_app, name="data", rich_help_panel="Evidence")
 
-PathOpt = Annotated[Path | None, typer.Option()]
+def _path_opt(what: str):
+    return Annotated[Path | None, typer.Option(help=f"Your copy of {what} (not shipped; "
+                                               "docs/evidence.md says where to get it).")]
 
 
 @data_app.command("baserates")
-def data_baserates(ties: PathOpt = None, gsdb: PathOpt = None, icb: PathOpt = None,
-                   archigos: PathOpt = None,
-                   as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def data_baserates(ties: _path_opt("TIES v4.1, TIESv4-1.xls") = None,
+                   gsdb: _path_opt("the Global Sanctions Data Base, GSDB_V3.csv") = None,
+                   icb: _path_opt("ICB actor-level data, icb2v14.csv") = None,
+                   archigos: _path_opt("Archigos 4.1, archigos_v4.1.csv") = None,
+                   as_json: JsonOpt = False) -> None:
     """Outcome shares of TIES, GSDB, ICB and Archigos (your own copies, by path)."""
     from compellence.evidence import loaders as ld
 
@@ -46,16 +52,25 @@ def data_baserates(ties: PathOpt = None, gsdb: PathOpt = None, icb: PathOpt = No
             result["archigos"] = ld.archigos_rates(ld.load_archigos(archigos))
     except ld.DataError as exc:
         _fail(str(exc))
+    from compellence.analysis.intervals import share_of
+
+    cis = {name: {k: share_of(v, n) for k, v in rates.items()
+                  if (n := ld.share_denominator(name, k, rates))}
+           for name, rates in result.items()}
     if as_json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps({**result, "ci95": {name: {k: [i.low, i.high] for k, i in c.items()}
+                                             for name, c in cis.items()}}, indent=2))
         return
     for name, rates in result.items():
-        table = Table(title=name.upper())
-        table.add_column("figure")
-        table.add_column("value", justify="right")
+        table = fmt.table(name.upper())
+        fmt.column(table, "figure")
+        fmt.column(table, "value", right=True)
+        fmt.column(table, "95% interval (Wilson)", right=True)
         for k, v in rates.items():
-            table.add_row(k, f"{v:,}" if isinstance(v, int) else
-                          (f"{100 * v:.1f}%" if 0 <= v <= 1 else f"{v:.3f}"))
+            ci = cis[name].get(k)
+            table.add_row(k, fmt.count(v) if isinstance(v, int) else
+                          (fmt.pct(v) if ci is not None else fmt.num(v)),
+                          f"[{fmt.pct(ci.low)}, {fmt.pct(ci.high)}]" if ci else "")
         out.print(table)
     out.print("[dim]Shares depend on how each data set codes success; compare like with "
               "like.[/]")
@@ -64,11 +79,12 @@ def data_baserates(ties: PathOpt = None, gsdb: PathOpt = None, icb: PathOpt = No
 @app.command(rich_help_panel="Evidence")
 def backtest(episodes: Annotated[str | None, typer.Argument(
                  help="Episode file (default: the shipped Iran episodes).")] = None,
-             runs: Annotated[int | None, typer.Option(min=10)] = None,
+             runs: Annotated[int | None, typer.Option(min=10, help="Runs per episode "
+                                                      "(default: each scenario's).")] = None,
              ties: Annotated[Path | None, typer.Option(help="Use TIES shares as the base "
                                                        "rate instead of leave-one-out.")]
              = None,
-             as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+             as_json: JsonOpt = False) -> None:
     """The model vs the base rate vs the cost-benefit model on observed episodes."""
     from compellence.analysis.backtest import run_backtest
     from compellence.evidence import loaders as ld
@@ -120,9 +136,11 @@ def backtest(episodes: Annotated[str | None, typer.Argument(
 
 @app.command(rich_help_panel="Evidence")
 def calibrate(ties: Annotated[Path, typer.Option(help="Your copy of TIESv4-1.xls.")],
-              runs: Annotated[int, typer.Option(min=100)] = 4000,
-              bootstrap: Annotated[int, typer.Option(min=0)] = 20,
-              as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+              runs: Annotated[int, typer.Option(min=100, help="Runs per evaluation of the "
+                                                "moments.")] = 4000,
+              bootstrap: Annotated[int, typer.Option(min=0, help="Case-bootstrap refits for "
+                                                     "the standard errors (0: none).")] = 20,
+              as_json: JsonOpt = False) -> None:
     """Fit a generic leader population to TIES (simulated method of moments)."""
     import dataclasses
 

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from compellence.cli.common import (
     CAVEAT,
+    JsonOpt,
     ScenarioArg,
     SetOpt,
     _fail,
@@ -31,10 +32,12 @@ def game(scenario: ScenarioArg,
          = False,
          prior: Annotated[float | None, typer.Option(min=0.0, max=1.0, help="Prior that the "
                                                      "leader is cost-benefit.")] = None,
-         stages: Annotated[int | None, typer.Option(min=1, max=3)] = None,
+         stages: Annotated[int | None, typer.Option(min=1, max=3, help="Rounds of demand "
+                                                    "and answer (default: game.stages).")]
+         = None,
          check_gambit: Annotated[bool, typer.Option(help="Solve with pygambit too and "
                                                     "compare.")] = False,
-         as_json: Annotated[bool, typer.Option("--json")] = False,
+         as_json: JsonOpt = False,
          sets: SetOpt = None) -> None:
     """Equilibria of the coercion game, the coercer's best demand and the threshold belief."""
     from compellence.game import solve
