@@ -88,6 +88,7 @@ def sweep(scenario: ScenarioArg,
           store_runs: Annotated[bool, typer.Option(help="Also store per-run outcomes.")]
           = False,
           batch: Annotated[int, typer.Option(min=1, help="Design points per task.")] = 8,
+          as_json: JsonOpt = False,
           sets: SetOpt = None) -> None:
     """Run a design (grid, LHS or Sobol) and store it in DuckDB; resumes where it stopped."""
     from compellence.analysis import design as dz
@@ -104,6 +105,11 @@ def sweep(scenario: ScenarioArg,
     else:
         design = dz.grid(ranges)
     res = _run_design(sc, design, out_file, runs, seed, workers, scheduler, store_runs, batch)
+    if as_json:
+        print(json.dumps({"experiment": res.experiment, "points": res.total,
+                          "computed_now": res.computed, "runs_per_point": runs,
+                          "file": str(out_file)}))
+        return
     out.print(f"experiment {res.experiment}: {res.total:,} design points × {runs} runs "
               f"({res.computed:,} computed now) in {out_file}")
     out.print(f"Read them with `compellence results show {out_file}`.")

@@ -22,6 +22,7 @@ from compellence.cli.common import (
     app,
     err,
     out,
+    working,
 )
 from compellence.model.core import ACTIONS, TERMS
 
@@ -188,16 +189,17 @@ def explain(scenario: ScenarioArg,
               f"[bold]{act}[/]" + (" (accepted)" if act == "deal" and dec["deal_accepted"]
                                    else "") + (" → war" if dec["war"] else ""))
     st, pr = dec["state"], dec["pressure"]
-    out.print("state: " + ", ".join(f"{k} {v:.2f}" for k, v in st.items()))
-    out.print("pressure: " + ", ".join(f"{k} {v:.2f}" for k, v in pr.items()))
+    out.print("state: " + ", ".join(f"{k} {fmt.num(v, 2)}" for k, v in st.items()))
+    out.print("pressure: " + ", ".join(f"{k} {fmt.num(v, 2)}" for k, v in pr.items()))
     table = Table(title="Utility by term and action")
     table.add_column("term")
     for a in ACTIONS:
         table.add_column(a, justify="right")
     for name in TERMS:
-        table.add_row(name, *(f"{v:+.3f}" for v in dec["terms"][name]))
-    table.add_row("[bold]total[/]", *(f"[bold]{v:+.3f}[/]" for v in dec["utility"]))
-    table.add_row("probability", *(f"{v:.3f}" for v in dec["probabilities"]))
+        table.add_row(name, *(fmt.num(v, signed=True) for v in dec["terms"][name]))
+    table.add_row("[bold]total[/]", *(f"[bold]{fmt.num(v, signed=True)}[/]"
+                                      for v in dec["utility"]))
+    table.add_row("probability", *(fmt.num(v) for v in dec["probabilities"]))
     out.print(table)
     out.print(f"How run {run_index} ended: [bold]{ending['outcome']}[/] {ending['text']}")
     out.print(f"[dim]{CAVEAT}[/]")
@@ -236,7 +238,9 @@ def claims(runs: Annotated[int, typer.Option(min=50, help="Runs per ensemble.")]
     every claim holds."""
     from compellence.analysis.claims import run_claims
 
-    results = run_claims(runs, seed)
+    with working(f"checking the nine claims ({runs:,} runs per ensemble)...",
+                 disable=as_json):
+        results = run_claims(runs, seed)
     ok = all(r.passed for r in results)
     if as_json:
         print(json.dumps({"runs": runs, "all_passed": ok,

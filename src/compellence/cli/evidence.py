@@ -15,8 +15,8 @@ from compellence.cli.common import (
     JsonOpt,
     _fail,
     app,
-    err,
     out,
+    working,
 )
 
 data_app = typer.Typer(help="Real coercion data: loaders and base rates.",
@@ -94,7 +94,9 @@ def backtest(episodes: Annotated[str | None, typer.Argument(
     try:
         eps, folder, source = load_episodes(episodes)
         shares = ld.ties_outcome_shares(ld.load_ties(ties)) if ties else None
-        bt = run_backtest(eps, folder, runs, shares)
+        with working(f"backtesting {len(eps.episode)} episodes (leave-one-out)...",
+                     disable=as_json):
+            bt = run_backtest(eps, folder, runs, shares)
     except (ScenarioError, ld.DataError) as exc:
         _fail(str(exc))
         raise
@@ -152,7 +154,8 @@ def calibrate(ties: Annotated[Path, typer.Option(help="Your copy of TIESv4-1.xls
     except ld.DataError as exc:
         _fail(str(exc))
         raise
-    with err.status("fitting (simulated method of moments, then a case bootstrap)..."):
+    with working("fitting (simulated method of moments, then a case bootstrap)...",
+                 disable=as_json):
         cal = fit(frame, runs, bootstrap)
     if as_json:
         print(json.dumps(dataclasses.asdict(cal), indent=2))

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from compellence.cli.common import (
@@ -18,6 +19,7 @@ from compellence.cli.common import (
     _load,
     app,
     out,
+    working,
 )
 
 
@@ -64,12 +66,14 @@ def game(scenario: ScenarioArg,
     except GameTooLarge as exc:
         if not only_qre:
             _fail(f"{sc.name}: {exc}")
-    qre = solve.logit_qre(tree, lam_value)
-    path = solve.qre_path(tree, [0.5, 1, 2, 4, 8, 16, 32]) if qre_path_ else []
-    spe = solve.backward_induction(tree) if sc.game.stages == 1 else None
-    beliefs = {"best_response": analyse_beliefs(sc, None) if sc.game.stages == 1 else None,
-               "qre": analyse_beliefs(sc, lam_value)} if "cost-benefit" in sc.game.types else {}
-    check = _check_gambit(tree, pure, qre) if check_gambit else None
+    with working(f"solving the game ({size['nodes']:,} nodes)...", disable=as_json):
+        qre = solve.logit_qre(tree, lam_value)
+        path = solve.qre_path(tree, [0.5, 1, 2, 4, 8, 16, 32]) if qre_path_ else []
+        spe = solve.backward_induction(tree) if sc.game.stages == 1 else None
+        beliefs = {"best_response": analyse_beliefs(sc, None) if sc.game.stages == 1 else None,
+                   "qre": analyse_beliefs(sc, lam_value)} \
+            if "cost-benefit" in sc.game.types else {}
+        check = _check_gambit(tree, pure, qre) if check_gambit else None
     data = {
         "scenario": sc.name, "size": size, "types": list(tree.types),
         "prior": list(tree.prior), "menu": list(tree.menu),
@@ -157,8 +161,18 @@ def _print_game(sc, tree, data, export) -> None:
         text = ("never, on [0, 1]" if thr is None else f"{thr:.3f}")
         out.print(f"Threshold belief above which the maximal demand ('{b['maximal']}') pays "
                   f"({label}): [bold]{text}[/]")
-    if data["gambit_check"]:
-        out.print(f"Gambit check: {data['gambit_check']}")
+    check = data["gambit_check"]
+    if check:
+        parts = []
+        if "pure_sets_equal" in check:
+            parts.append("the same pure equilibria" if check["pure_sets_equal"] else
+                         "[red]different pure equilibria[/]")
+        if "qre_max_abs_diff" in check:
+            parts.append(f"QRE behavior agrees to {check['qre_max_abs_diff']:.1e} (largest "
+                         "absolute difference)")
+        if "qre_skipped" in check:
+            parts.append(escape(check["qre_skipped"]))
+        out.print("Gambit check: " + "; ".join(parts))
     if export is not None:
         out.print(f"Game written to {export} (Gambit .efg)")
     out.print(f"[dim]{CAVEAT}[/]")

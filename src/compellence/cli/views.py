@@ -68,6 +68,7 @@ def report(scenario: ScenarioArg,
                                                      help="Include the nine claims.")] = True,
            claims_runs: Annotated[int, typer.Option(min=50, help="Runs per ensemble of the "
                                                     "claims.")] = 1000,
+           as_json: JsonOpt = False,
            sets: SetOpt = None) -> None:
     """A self-contained HTML report (opens offline): assumptions, outcomes, trajectories,
     the terms behind the decisions, the claims."""
@@ -79,12 +80,12 @@ def report(scenario: ScenarioArg,
     if fmt not in (None, "png", "svg"):
         _fail(f"--format {fmt!r}: expected png or svg")
     sc = _load(scenario, sets)
-    with err.status(f"simulating {runs:,} runs of {sc.name}..."):
+    with working(f"simulating {runs:,} runs of {sc.name}...", disable=as_json):
         res = simulate(sc, runs=runs, seed=seed, trajectories=True)
     claims_rows = None
     if with_claims:
         from compellence.analysis.claims import run_claims
-        with err.status("checking the claims..."):
+        with working("checking the claims...", disable=as_json):
             claims_rows = run_claims(claims_runs)
     extra = _results_extra(results_db, experiment, outcome, threshold) if results_db else None
     fig_dir = output.with_name(output.stem + "_figures") if fmt else None
@@ -93,6 +94,10 @@ def report(scenario: ScenarioArg,
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         _fail(f"{output}: cannot write: {exc}")
+    if as_json:
+        print(json.dumps({"report": str(output), "bytes": len(text.encode()),
+                          "figures": str(fig_dir) if fig_dir else None}))
+        return
     out.print(f"Report written to {output} ({len(text) / 1e6:.1f} MB, self-contained)")
     if fig_dir:
         out.print(f"Figures written to {fig_dir}/ as {fmt}")
