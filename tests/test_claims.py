@@ -1,4 +1,5 @@
-"""The nine claims of DESIGN.md: each holds for the essay's profile and fails for its contrast."""
+"""The nine claims of docs/design.md: each holds for the essay's profile, fails for its
+contrast."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The nine claims of DESIGN.md as runnable checks, each against its contrast.
+"""The nine claims of docs/design.md as runnable checks, each against its contrast.
 
 Every claim runs the engine on a built-in scenario (or a stated variant of it)
 for the essay's profile and for the contrast, measures one figure for each and

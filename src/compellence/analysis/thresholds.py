@@ -1,4 +1,4 @@
-"""The thresholds of the nine claims of DESIGN.md, in one place.
+"""The thresholds of the nine claims of docs/design.md, in one place.
 
 Each claim compares a measured figure against one threshold. The essay's
 profile must meet it and the contrast (the profile or switch under which the

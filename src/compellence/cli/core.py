@@ -107,7 +107,16 @@ def run(scenario: ScenarioArg,
         except OSError as exc:
             _fail(f"{traj_file}: cannot write: {exc}")
     if as_json:
-        print(json.dumps(res.to_dict(), indent=2))
+        from compellence.analysis.intervals import event_intervals
+
+        data = res.to_dict()
+        data["events"] = {k: v.to_dict() for k, v in event_intervals(res).items()}
+        runs_frame = getattr(res, "runs", None)
+        if runs_frame is not None and "switched_round" in runs_frame:
+            sw = runs_frame["switched_round"]
+            data["events"]["switched_median_round"] = (float(sw[sw >= 0].median())
+                                                       if (sw >= 0).any() else None)
+        print(json.dumps(data, indent=2))
         return
     _print_run(sc, res, out_file)
 

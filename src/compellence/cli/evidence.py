@@ -42,14 +42,15 @@ def data_baserates(ties: _path_opt("TIES v4.1, TIESv4-1.xls") = None,
               "docs/evidence.md says where to obtain them)")
     result: dict[str, dict[str, float]] = {}
     try:
-        if ties:
-            result["ties"] = ld.ties_rates(ld.load_ties(ties))
-        if gsdb:
-            result["gsdb"] = ld.gsdb_rates(ld.load_gsdb(gsdb))
-        if icb:
-            result["icb"] = ld.icb_rates(ld.load_icb(icb))
-        if archigos:
-            result["archigos"] = ld.archigos_rates(ld.load_archigos(archigos))
+        with working("reading the data sets...", disable=as_json):
+            if ties:
+                result["ties"] = ld.ties_rates(ld.load_ties(ties))
+            if gsdb:
+                result["gsdb"] = ld.gsdb_rates(ld.load_gsdb(gsdb))
+            if icb:
+                result["icb"] = ld.icb_rates(ld.load_icb(icb))
+            if archigos:
+                result["archigos"] = ld.archigos_rates(ld.load_archigos(archigos))
     except ld.DataError as exc:
         _fail(str(exc))
     from compellence.analysis.intervals import share_of
@@ -136,6 +137,15 @@ def backtest(episodes: Annotated[str | None, typer.Argument(
     out.print(f"[yellow]{caveat}[/]")
 
 
+def _no_nan(value):
+    """JSON has no NaN: a figure that was not computed (no bootstrap) is null."""
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_no_nan(v) for v in value]
+    return None if isinstance(value, float) and value != value else value
+
+
 @app.command(rich_help_panel="Evidence")
 def calibrate(ties: Annotated[Path, typer.Option(help="Your copy of TIESv4-1.xls.")],
               runs: Annotated[int, typer.Option(min=100, help="Runs per evaluation of the "
@@ -158,7 +168,7 @@ def calibrate(ties: Annotated[Path, typer.Option(help="Your copy of TIESv4-1.xls
                  disable=as_json):
         cal = fit(frame, runs, bootstrap)
     if as_json:
-        print(json.dumps(dataclasses.asdict(cal), indent=2))
+        print(json.dumps(_no_nan(dataclasses.asdict(cal)), indent=2))
         return
     table = Table(title=f"Calibration to TIES ({cal.n_cases:,} coded cases; {cal.runs:,} runs "
                         f"per evaluation; {cal.bootstrap} bootstrap refits)")
@@ -168,7 +178,7 @@ def calibrate(ties: Annotated[Path, typer.Option(help="Your copy of TIESv4-1.xls
               "m": "material weight m"}
     for k, v in cal.theta.items():
         lo, hi = cal.ci95[k]
-        table.add_row(labels[k], f"{v:.3f}", f"{cal.se[k]:.3f}", f"[{lo:.3f}, {hi:.3f}]",
+        table.add_row(labels[k], fmt.num(v), fmt.num(cal.se[k]), fmt.interval((lo, hi)),
                       "yes" if cal.at_bound[k] else "no")
     out.print(table)
     ft = Table(title=f"Fit (J = {cal.j_statistic:.3f})")
