@@ -226,7 +226,7 @@ def test_compare_seed_set_what_differs_and_bs_own_description(tmp_path):
 
 # --- tables that fit, intervals in sweeps and sensitivity ------------------------------------
 
-def test_run_and_results_show_fit_80_columns_with_intervals(tmp_path):
+def test_run_and_results_show_fit_80_columns_with_intervals(tmp_path, monkeypatch):
     out = _invoke(["run", FLAG, "--runs", "300"])
     _fits(out)
     assert "Leader killed in confrontation: 0." in out and "[" in out.split("killed")[1]
@@ -240,6 +240,16 @@ def test_run_and_results_show_fit_80_columns_with_intervals(tmp_path):
     p = data["points"][0]
     assert p["ci95"]["deal"][0] <= p["deal"] <= p["ci95"]["deal"][1]
     _fits(_invoke(["results", "list", str(db)]))
+    # a PRIM run that restricts nothing is said in words, not printed as an empty table
+    from compellence.analysis import discovery
+
+    empty = discovery.Box(pd.DataFrame(columns=["low", "high"]), 1.0, 0.5, 1.0, 2,
+                          pd.DataFrame())
+    monkeypatch.setattr(discovery, "discover", lambda *a, **k: empty)
+    out = _invoke(["discover", str(db), "--outcome", "deal", "--threshold", "0.5"])
+    _fits(out)
+    assert "PRIM found no box" in out and "┏" not in out
+    assert json.loads(_invoke(["discover", str(db), "--json"]))["limits"] == {}
 
 
 def test_sobol_warns_when_n_is_small(tmp_path):
