@@ -1,4 +1,4 @@
-"""The nine claims of DESIGN.md as checks that can fail.
+"""The nine claims of docs/design.md as checks that can fail.
 
 Each claim is an experiment decided in advance in :mod:`compellence.analysis.thresholds`:
 a baseline scenario where its quantity can move, two arms run with the same seed and

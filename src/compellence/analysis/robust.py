@@ -21,6 +21,7 @@ maximum) and the satisficing score (share of points whose value reaches
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -79,7 +80,22 @@ def apply_strategy(sc: Scenario, ref: str) -> Scenario:
     raw = merge(sc.model_dump(mode="json", by_alias=True, exclude={"extends"}),
                  {"coercer": coercer})
     raw["name"] = f"{sc.name} + {name}"
+    raw["title"] = f"{sc.name} with the coercer of strategy '{name}'"
+    own = strategy_description(ref)
+    raw["description"] = (f"Strategy '{name}': {own}\n\nApplied to {sc.name}, whose leader, "
+                          f"regime and dynamics it keeps.")
     return validate(raw, f"strategy '{name}'")
+
+
+def strategy_description(ref: str) -> str:
+    """A strategy file's own description (its ``description`` field), or a note that it
+    has none."""
+    if ref in strategy_names():
+        text = resources.files(STRATEGY_PACKAGE).joinpath(f"{ref}.toml").read_text("utf-8")
+    else:
+        text = Path(ref).read_text("utf-8")
+    desc = tomllib.loads(text).get("description", "")
+    return " ".join(str(desc).split()) or "(the strategy file has no description)"
 
 
 def is_strategy(ref: str) -> bool:
@@ -97,23 +113,44 @@ def is_strategy(ref: str) -> bool:
     return "coercer" in data and not {"leader", "regime", "dynamics", "extends"} & set(data)
 
 
+#: How far the --types weights may sum from 1 (they are probabilities, typed by hand).
+WEIGHT_TOLERANCE = 1e-6
+
+
 def parse_types(text: str) -> dict[str, float]:
-    """``identity-committed:0.5,cost-benefit:0.5`` → normalised weights."""
-    out: dict[str, float] = {}
+    """``identity-committed:0.5,cost-benefit:0.5`` → the type mixture's probabilities.
+
+    Weights are probabilities: each in [0, 1], summing to 1 (a mixture summing to 1.1 is a
+    typing error, not something to rescale silently). Names without weights
+    (``identity-committed,cost-benefit``) get equal weights; mixing the two forms is an error.
+    """
+    out: dict[str, float | None] = {}
     for part in text.split(","):
         name, _, w = part.partition(":")
         name = name.strip()
         if name not in PROFILES:
             raise DesignError(f"--types: unknown profile '{name}' (expected one of "
                               f"{', '.join(PROFILES)})")
+        if name in out:
+            raise DesignError(f"--types: '{name}' is given twice")
         try:
-            out[name] = float(w) if w else 1.0
+            out[name] = float(w) if w.strip() else None
         except ValueError:
-            raise DesignError(f"--types: weight of '{name}' must be a number") from None
-    total = sum(out.values())
-    if total <= 0 or any(v < 0 for v in out.values()):
-        raise DesignError("--types: weights must be non-negative with a positive sum")
-    return {k: v / total for k, v in out.items()}
+            raise DesignError(f"--types: weight of '{name}' must be a number, got "
+                              f"{w!r}") from None
+    given = [v for v in out.values() if v is not None]
+    if not given:
+        return {k: 1 / len(out) for k in out}
+    if len(given) != len(out):
+        raise DesignError("--types: give a weight to every type (e.g. identity-committed:0.7,"
+                          "cost-benefit:0.3) or to none (equal weights)")
+    if any(not 0 <= v <= 1 for v in given):
+        raise DesignError("--types: each weight is a probability in [0, 1]")
+    total = sum(given)
+    if abs(total - 1) > WEIGHT_TOLERANCE:
+        raise DesignError(f"--types: weights are probabilities and must sum to 1, got "
+                          f"{total:g} ({text})")
+    return {k: float(v) / total for k, v in out.items()}  # type: ignore[arg-type]
 
 
 @dataclass
@@ -141,8 +178,10 @@ def uncertainty_sample(over: list[ParamRange], types: dict[str, float], samples:
 
 def robust(sc: Scenario, strategies: list[str], over: list[ParamRange],
            types: dict[str, float], samples: int = 64, runs: int = 500, seed: int = 0,
-           satisfice: float = 0.3, values: dict[str, float] | None = None) -> RobustResult:
-    """Evaluate each strategy over the same sampled uncertainty about the leader."""
+           satisfice: float = 0.3, values: dict[str, float] | None = None,
+           progress: Callable[[int], None] | None = None) -> RobustResult:
+    """Evaluate each strategy over the same sampled uncertainty about the leader
+    (``progress(1)`` after each point of each strategy)."""
     values = {**DEFAULT_VALUES, **(values or {})}
     sample = uncertainty_sample(over, types, samples, seed)
     base = sc.model_dump(mode="json", by_alias=True, exclude={"extends"})
@@ -159,6 +198,8 @@ def robust(sc: Scenario, strategies: list[str], over: list[ParamRange],
             rows.append({"strategy": name, "point": k, "type": point["leader.profile"],
                          **{p.path: float(point[p.path]) for p in over}, **agg,
                          "value": value})
+            if progress is not None:
+                progress(1)
     pts = pd.DataFrame(rows)
     best = pts.groupby("point")["value"].transform("max")
     pts["regret"] = best - pts["value"]
@@ -172,6 +213,40 @@ def robust(sc: Scenario, strategies: list[str], over: list[ParamRange],
         "satisficing": g["value"].apply(lambda v: float((v >= satisfice).mean())),
     }).reset_index()
     return RobustResult(table, pts, values)
+
+
+#: The decision criteria, the per-point series each is computed from, and its direction.
+CRITERIA = {"mean_value": ("value", np.mean, True), "worst_case": ("value", np.min, True),
+            "max_regret": ("regret", np.max, False),
+            "satisficing": ("value", None, True)}
+
+
+def best_by(res: RobustResult, satisfice: float, seed: int = 0) -> dict[str, list[str]]:
+    """For each criterion, the best strategy and every strategy tied with it within Monte
+    Carlo error (a paired bootstrap over the shared uncertainty points; see
+    :func:`compellence.analysis.intervals.leaders`). A list of two or more is a tie."""
+    from compellence.analysis.intervals import leaders
+
+    pts = res.points.sort_values(["strategy", "point"])
+    out: dict[str, list[str]] = {}
+    for crit, (column, stat, higher) in CRITERIA.items():
+        fn = stat if stat is not None else (lambda v: float((v >= satisfice).mean()))
+        samples = {name: g[column].to_numpy(float)
+                   for name, g in pts.groupby("strategy", sort=False)}
+        out[crit] = leaders(samples, fn, higher, seed=seed)
+    return out
+
+
+def intervals(res: RobustResult, satisfice: float) -> dict[str, dict[str, Any]]:
+    """Per strategy: the mean value's interval over points and the satisficing share's."""
+    from compellence.analysis import intervals as iv
+
+    out = {}
+    for name, g in res.points.groupby("strategy", sort=False):
+        v = g["value"].to_numpy(float)
+        out[str(name)] = {"mean_value": iv.mean(v).to_dict(),
+                          "satisficing": iv.share(int((v >= satisfice).sum()), len(v)).to_dict()}
+    return out
 
 
 def _number(value: Any) -> float:

@@ -48,6 +48,30 @@ def analyse(design: Design, table: pd.DataFrame, outcome: str, seed: int = 0) ->
     raise ValueError(f"a {kind} design has no sensitivity analysis; use --method sobol|morris")
 
 
+#: Below this many Sobol base samples the indices are too noisy to rank (Saltelli et al.
+#: 2010 use N in the thousands; SALib's bootstrap intervals at N = 64 are typically ±0.1–0.3).
+MIN_SOBOL_N = 512
+#: An index interval wider than this (half-width) cannot separate parameters.
+MAX_HALF_WIDTH = 0.1
+
+
+def warnings(indices: pd.DataFrame, n: int) -> list[str]:
+    """Why these Sobol indices should not be read as a ranking (empty when they can be)."""
+    if "ST" not in indices:
+        return []
+    out = []
+    if n < MIN_SOBOL_N:
+        out.append(f"N = {n} base samples is small (use --n {MIN_SOBOL_N} or more)")
+    widest = float(np.nanmax(indices[["S1_conf", "ST_conf"]].to_numpy()))
+    if widest > MAX_HALF_WIDTH:
+        out.append(f"the widest 95% interval is ±{widest:.2f}")
+    outside = indices[(indices["ST"] > 1) | (indices["S1"] < 0) | (indices["ST"] < 0)]
+    if len(outside):
+        out.append("indices outside [0, 1] (" + ", ".join(outside["parameter"]) + ") are "
+                   "sampling error, not effects")
+    return out
+
+
 def draw(ax, indices: pd.DataFrame, outcome: str) -> None:
     """Draw the ranked indices on a matplotlib axis (shared with the report)."""
     y = np.arange(len(indices))[::-1]

@@ -1,4 +1,4 @@
-"""What the nine claims of DESIGN.md are measured against, decided before they are computed.
+"""What the nine claims of docs/design.md are measured against, decided before they are computed.
 
 Everything a claim's verdict depends on is stated here, with its reason, so that
 nobody (the author included) can tune it after seeing the figures: the baseline

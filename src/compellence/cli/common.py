@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,9 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from compellence import __version__
-from compellence.scenario.loader import ScenarioError, load_scenario
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="compellence: coercion against a leader whose refusal is identity. "
                        "Every figure is conditional on the scenario's stated assumptions; "
                        "none is a forecast of real events.")
@@ -23,9 +24,38 @@ err = Console(stderr=True)
 CAVEAT = ("Conditional on the scenario's stated assumptions (see its description and "
           "docs/model.md); not a forecast of real events.")
 
-ScenarioArg = Annotated[str, typer.Argument(help="A built-in scenario name or a TOML file.")]
+ScenarioArg = Annotated[str, typer.Argument(metavar="SCENARIO", help="A built-in scenario name "
+                                            "(compellence scenarios) or a TOML file.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+SeedOpt = Annotated[int | None, typer.Option(
+    min=0, help="Seed for the random numbers (default: the scenario's own).")]
 SetOpt = Annotated[list[str] | None, typer.Option(
-    "--set", help="Override a field, e.g. --set leader.identity_weight=0.3 (repeatable).")]
+    "--set", metavar="FIELD=VALUE",
+    help="Override a field, e.g. --set leader.identity_weight=0.3 (repeatable).")]
+
+
+@contextmanager
+def working(text: str, disable: bool = False) -> Iterator[None]:
+    """A transient spinner with elapsed time on stderr, for work that takes seconds
+    (never on stdout, so --json output stays clean)."""
+    if disable:
+        yield
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        bar.add_task(text, total=None)
+        yield
+
+
+def bar(total: int, unit: str, label: str, disable: bool = False):
+    """A transient progress bar on stderr counting ``unit`` up to ``total``."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn(label), BarColumn(),
+                    TextColumn(f"{{task.completed:,}}/{{task.total:,}} {unit}"),
+                    TimeRemainingColumn(), console=err, transient=True, disable=disable)
 
 
 def _fail(message: str) -> None:
@@ -48,6 +78,9 @@ def _parse_sets(sets: list[str] | None) -> dict[str, Any]:
 
 
 def _load(scenario: str, sets: list[str] | None = None):
+    """The validated scenario, or a one-line error and exit code 2."""
+    from compellence.scenario.loader import ScenarioError, load_scenario
+
     try:
         return load_scenario(scenario, _parse_sets(sets))
     except ScenarioError as exc:
@@ -69,7 +102,8 @@ def main(version: Annotated[bool, typer.Option("--version", callback=_version,
 
 
 ParamOpt = Annotated[list[str] | None, typer.Option(
-    "--param", help="PATH=LO:HI:N for a grid, PATH=LO:HI for --lhs/--sobol (repeatable).")]
+    "--param", metavar="PATH=LO:HI[:N]",
+    help="PATH=LO:HI:N for a grid, PATH=LO:HI for --lhs/--sobol (repeatable).")]
 
 
 def _params(specs: list[str] | None, grid: bool):

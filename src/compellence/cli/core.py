@@ -10,18 +10,21 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from compellence.cli import fmt
 from compellence.cli.common import (
     CAVEAT,
+    JsonOpt,
     ScenarioArg,
+    SeedOpt,
     SetOpt,
     _fail,
     _load,
     app,
     err,
     out,
+    working,
 )
 from compellence.model.core import ACTIONS, TERMS
-from compellence.scenario.loader import builtin_names, load_raw
 
 
 @app.command(rich_help_panel="Run the model")
@@ -42,7 +45,8 @@ def run(scenario: ScenarioArg,
                                              "checking), cuda (an NVIDIA GPU).")] = "auto",
         stream: Annotated[bool | None, typer.Option(
             "--stream/--no-stream", help="Keep only running totals (bounded memory); the "
-                                         "default above 2,000,000 runs without --out.")]
+                                         "default above 2,000,000 runs without --out.",
+            show_default=False)]
         = None,
         sets: SetOpt = None) -> None:
     """Run an ensemble: outcome shares with 95% intervals and the terms behind the choices."""
@@ -86,7 +90,11 @@ def run(scenario: ScenarioArg,
             res = simulate(sc, runs=n, seed=seed, chunk_size=chunk_size, trajectories=want,
                            progress=lambda k: bar.advance(task, k), backend=backend)
     if out_file is not None:
+        from compellence.analysis.sampled import sampled_columns
+
         frame = res.runs.assign(outcome=res.runs["outcome"].astype(str))
+        drawn = sampled_columns(sc, res.seed, res.n)
+        frame = frame.join(drawn.set_axis(frame.index)) if len(drawn.columns) else frame
         try:
             if out_file.suffix == ".csv":
                 frame.to_csv(out_file, index=False)
@@ -100,7 +108,16 @@ def run(scenario: ScenarioArg,
         except OSError as exc:
             _fail(f"{traj_file}: cannot write: {exc}")
     if as_json:
-        print(json.dumps(res.to_dict(), indent=2))
+        from compellence.analysis.intervals import event_intervals
+
+        data = res.to_dict()
+        data["events"] = {k: v.to_dict() for k, v in event_intervals(res).items()}
+        runs_frame = getattr(res, "runs", None)
+        if runs_frame is not None and "switched_round" in runs_frame:
+            sw = runs_frame["switched_round"]
+            data["events"]["switched_median_round"] = (float(sw[sw >= 0].median())
+                                                       if (sw >= 0).any() else None)
+        print(json.dumps(data, indent=2))
         return
     _print_run(sc, res, out_file)
 
@@ -109,38 +126,41 @@ def _print_run(sc, res, out_file: Path | None) -> None:
     out.print(f"[bold]{sc.name}[/] — {sc.title}")
     out.print(f"{res.n:,} runs, seed {res.seed}, horizon {sc.horizon} rounds of "
               f"{sc.round_months:g} month(s); leader profile: {sc.leader.profile}")
-    table = Table(title="Outcomes at the horizon")
+    from compellence.analysis.intervals import event_intervals, outcome_intervals
+
+    table = fmt.table("Outcomes at the horizon")
     for col in ("outcome", "share", "95% interval", "median rounds"):
-        table.add_column(col, justify="left" if col == "outcome" else "right")
-    for r in res.outcome_table().itertuples():
-        med = "—" if r.median_rounds != r.median_rounds else f"{r.median_rounds:g}"
-        table.add_row(r.outcome, f"{r.share:.4f}", f"[{r.ci_low:.4f}, {r.ci_high:.4f}]", med)
+        fmt.column(table, col, right=col != "outcome")
+    for r, iv in zip(res.outcome_table().itertuples(), outcome_intervals(res), strict=True):
+        table.add_row(r.outcome, fmt.num(iv.estimate, 4), fmt.interval(iv, 4),
+                      fmt.num(r.median_rounds, 1).removesuffix(".0"))
     out.print(table)
-    ev = res.event_table()
-    out.print(f"Leader killed in confrontation: {ev['leader_killed']:.3f} of runs; any "
-              f"succession: {ev['succession']:.3f}; mean escalations per run: "
-              f"{ev['mean_escalations']:.2f}")
-    if hasattr(res, "runs") and "switched_round" in res.runs:
+    ev = event_intervals(res)
+    out.print("Leader killed in confrontation: " + fmt.with_interval(ev["leader_killed"])
+              + " of runs; any succession: " + fmt.with_interval(ev["succession"])
+              + "; mean escalations per run: " + fmt.with_interval(ev["mean_escalations"], 2))
+    if "switched" in ev:
         sw = res.runs["switched_round"]
         med = f", median round {sw[sw >= 0].median():g}" if (sw >= 0).any() else ""
-        out.print(f"Learning coercer: switched to the limited offer in {(sw >= 0).mean():.3f} "
-                  f"of runs{med}")
+        out.print("Learning coercer: switched to the limited offer in "
+                  f"{fmt.with_interval(ev['switched'])} of runs{med}")
     terms = res.term_means()
-    tt = Table(title="Mean utility terms behind the leader's choices (per decision)")
-    tt.add_column("term")
+    tt = fmt.table("Mean utility terms behind the leader's choices (per decision)")
+    fmt.column(tt, "term")
     for a in ACTIONS:
-        tt.add_column(a, justify="right")
-    tt.add_column("resist − capitulate", justify="right")
+        fmt.column(tt, a, right=True)
+    fmt.column(tt, "resist − capit.", right=True)
     for name in TERMS:
         row = terms.loc[name]
-        tt.add_row(name, *(f"{row[a]:+.3f}" for a in ACTIONS),
-                   f"{row['resist'] - row['capitulate']:+.3f}")
+        tt.add_row(name, *(fmt.num(row[a], signed=True) for a in ACTIONS),
+                   fmt.num(row["resist"] - row["capitulate"], signed=True))
     out.print(tt)
     gaps = (terms["resist"] - terms["capitulate"]).sort_values(ascending=False)
     top = ", ".join(f"{k} ({v:+.2f})" for k, v in gaps.head(3).items() if v > 0)
     out.print(f"What keeps him from capitulating, largest first: {top or 'nothing'}")
     if out_file is not None:
-        out.print(f"Per-run results written to {out_file}")
+        out.print(f"Per-run results written to {out_file} (with a column for each sampled "
+                  "parameter)")
     if getattr(res, "trajectories", None) is not None:
         out.print("Per-round quantiles of the state written with --trajectories")
     out.print(f"[dim]{CAVEAT}[/]")
@@ -151,10 +171,10 @@ def explain(scenario: ScenarioArg,
             run_index: Annotated[int, typer.Option("--run", min=0, help="Run number.")] = 0,
             round_: Annotated[int | None, typer.Option("--round", min=0, help="Round (default: "
                                                        "the run's last decision).")] = None,
-            seed: Annotated[int | None, typer.Option(min=0)] = None,
-            as_json: Annotated[bool, typer.Option("--json")] = False,
+            seed: SeedOpt = None,
+            as_json: JsonOpt = False,
             sets: SetOpt = None) -> None:
-    """One decision of one run, decomposed term by term."""
+    """One decision of one run, decomposed term by term, and how the run ended."""
     from compellence.engine import explain_run
 
     sc = _load(scenario, sets)
@@ -169,25 +189,29 @@ def explain(scenario: ScenarioArg,
             last = record[-1]["round"]
             _fail(f"--round {round_}: run {run_index} made decisions in rounds 0..{last} only")
         dec = match[0]
+    ending = _run_ending(sc, run_index, seed)
     if as_json:
-        print(json.dumps({"scenario": sc.name, "run": run_index, **dec}, indent=2))
+        print(json.dumps({"scenario": sc.name, "run": run_index, **dec, "ending": ending},
+                         indent=2))
         return
     act = ACTIONS[dec["action"]]
     out.print(f"[bold]{sc.name}[/], run {run_index}, round {dec['round']}: the leader chose "
               f"[bold]{act}[/]" + (" (accepted)" if act == "deal" and dec["deal_accepted"]
                                    else "") + (" → war" if dec["war"] else ""))
     st, pr = dec["state"], dec["pressure"]
-    out.print("state: " + ", ".join(f"{k} {v:.2f}" for k, v in st.items()))
-    out.print("pressure: " + ", ".join(f"{k} {v:.2f}" for k, v in pr.items()))
+    out.print("state: " + ", ".join(f"{k} {fmt.num(v, 2)}" for k, v in st.items()))
+    out.print("pressure: " + ", ".join(f"{k} {fmt.num(v, 2)}" for k, v in pr.items()))
     table = Table(title="Utility by term and action")
     table.add_column("term")
     for a in ACTIONS:
         table.add_column(a, justify="right")
     for name in TERMS:
-        table.add_row(name, *(f"{v:+.3f}" for v in dec["terms"][name]))
-    table.add_row("[bold]total[/]", *(f"[bold]{v:+.3f}[/]" for v in dec["utility"]))
-    table.add_row("probability", *(f"{v:.3f}" for v in dec["probabilities"]))
+        table.add_row(name, *(fmt.num(v, signed=True) for v in dec["terms"][name]))
+    table.add_row("[bold]total[/]", *(f"[bold]{fmt.num(v, signed=True)}[/]"
+                                      for v in dec["utility"]))
+    table.add_row("probability", *(fmt.num(v) for v in dec["probabilities"]))
     out.print(table)
+    out.print(f"How run {run_index} ended: [bold]{ending['outcome']}[/] {ending['text']}")
     out.print(f"[dim]{CAVEAT}[/]")
 
 
@@ -204,12 +228,36 @@ _VERDICT_STYLE = {"holds": "green", "fails": "red", "does not discriminate": "ye
                   "untestable here": "magenta"}
 
 
+def _run_ending(sc, run_index: int, seed: int | None) -> dict:
+    """How one run ended: its outcome, the round, whether the leader was killed, and
+    whether a successor ruled (the ensemble's row for that run: runs are independent of how
+    many are simulated, so the first run_index + 1 suffice)."""
+    from compellence.engine import simulate
+
+    row = simulate(sc, runs=run_index + 1, seed=seed).runs.iloc[run_index]
+    outcome = str(row["outcome"])
+    rounds = int(row["rounds"])
+    if outcome == "ongoing":
+        text = f"(still resisting at the horizon, round {sc.horizon})"
+    else:
+        text = f"in round {rounds} (after {rounds + 1} of {sc.horizon} rounds)"
+    killed = bool(row["martyred"])
+    generation = int(row["leader_generation"])
+    if killed:
+        text += "; the leader was killed in a confrontation"
+    if generation > 0:
+        text += f"; a successor ruled (generation {generation})"
+    return {"outcome": outcome, "rounds": rounds, "leader_killed": killed,
+            "leader_generation": generation, "escalations": int(row["escalations"]),
+            "text": text}
+
+
 @app.command(rich_help_panel="Run the model")
 def claims(runs: Annotated[int | None, typer.Option(min=50, help="Runs per ensemble "
                                                     "(default 10,000).")] = None,
            seed: Annotated[int | None, typer.Option(min=0, help="One seed for every "
                                                     "scenario (default: their own).")] = None,
-           as_json: Annotated[bool, typer.Option("--json")] = False,
+           as_json: JsonOpt = False,
            require_hold: Annotated[bool, typer.Option(
                "--require-hold", help="Exit 1 unless every claim holds.")] = False,
            with_map: Annotated[bool, typer.Option(
@@ -222,7 +270,7 @@ def claims(runs: Annotated[int | None, typer.Option(min=50, help="Runs per ensem
            map_out: Annotated[Path | None, typer.Option(
                "--out", help="DuckDB file for the map (default: in memory); the same "
                "command resumes it.")] = None) -> None:
-    """The nine claims of DESIGN.md, each against a one-factor contrast (and, for the
+    """The nine claims of docs/design.md, each against a one-factor contrast (and, for the
     refusal claims, the security-seeking rival), with 95% intervals and floors. Exit 0
     when every claim is computed and reported; --require-hold exits 1 unless all hold."""
     import sys
@@ -231,12 +279,13 @@ def claims(runs: Annotated[int | None, typer.Option(min=50, help="Runs per ensem
     from compellence.analysis.claims import run_claims
 
     n = runs or th.DEFAULT_RUNS
-    with err.status(f"measuring the nine claims ({n:,} runs per ensemble)..."):
+    with working(f"measuring the nine claims ({n:,} runs per ensemble)...",
+                 disable=as_json):
         results = run_claims(n, seed)
     cmap = None
     if with_map:
         from compellence.analysis.claims_map import compute_map
-        with err.status("mapping where each claim holds..."):
+        with working("mapping where each claim holds...", disable=as_json):
             cmap = compute_map(points or th.MAP_POINTS, map_runs or th.MAP_RUNS,
                                out=str(map_out) if map_out else ":memory:",
                                command=" ".join(sys.argv))
@@ -322,21 +371,110 @@ def _print_map(cmap) -> None:
     out.print(t)
 
 
-@app.command(rich_help_panel="Run the model")
-def scenarios() -> None:
-    """List the built-in scenarios."""
-    table = Table(title="Built-in scenarios")
-    table.add_column("name")
-    table.add_column("title")
-    for name in builtin_names():
-        data, _ = load_raw(name)
-        table.add_row(name, str(data.get("title", "")))
+@app.command(rich_help_panel="Inputs")
+def scenarios(show: Annotated[str | None, typer.Option(
+                  "--show", help="Print this built-in scenario's TOML file.")] = None,
+              as_json: JsonOpt = False) -> None:
+    """List the built-in scenarios, or print one (--show NAME)."""
+    from compellence.cli.catalog import scenario_text
+    from compellence.scenario.loader import builtin_names, load_raw
+
+    names = builtin_names()
+    if show is not None:
+        if show not in names:
+            _fail(f"--show {show!r}: not a built-in scenario (expected one of "
+                  f"{', '.join(names)})")
+        text = scenario_text(show)
+        if as_json:
+            print(json.dumps({"name": show, "toml": text}, indent=2))
+        else:
+            print(text, end="" if text.endswith("\n") else "\n")
+        return
+    rows = [{"name": n, "title": str(load_raw(n)[0].get("title", ""))} for n in names]
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    table = fmt.table("Built-in scenarios")
+    fmt.column(table, "name", no_wrap=True)
+    fmt.column(table, "title")
+    for r in rows:
+        table.add_row(r["name"], r["title"])
     out.print(table)
-    out.print("Run one with `compellence run NAME`; copy one (files in the package's "
-              "scenario/builtin/) and edit it, or write `extends = \"NAME\"` in your own file.")
+    out.print("Print one with `compellence scenarios --show NAME`; run it with `compellence "
+              "run NAME`; write `extends = \"NAME\"` in your own file to start from it. The "
+              "facts they cite: docs/iran-timeline.md.")
 
 
-@app.command(rich_help_panel="Run the model")
+@app.command(rich_help_panel="Inputs")
+def strategies(show: Annotated[str | None, typer.Option(
+                   "--show", help="Print this strategy's TOML file.")] = None,
+               as_json: JsonOpt = False) -> None:
+    """List the built-in coercer strategies (for robust and compare)."""
+    from compellence.cli.catalog import strategies as catalog
+
+    rows = catalog()
+    if show is not None:
+        match = [r for r in rows if r["name"] == show]
+        if not match:
+            _fail(f"--show {show!r}: not a built-in strategy (expected one of "
+                  f"{', '.join(r['name'] for r in rows)})")
+        if as_json:
+            print(json.dumps({k: match[0][k] for k in ("name", "toml")}, indent=2))
+        else:
+            print(match[0]["toml"], end="")
+        return
+    if as_json:
+        print(json.dumps([{k: r[k] for k in ("name", "description", "coercer")} for r in rows],
+                         indent=2))
+        return
+    table = fmt.table("Built-in coercer strategies")
+    fmt.column(table, "name", no_wrap=True)
+    fmt.column(table, "what it does")
+    for r in rows:
+        table.add_row(r["name"], " ".join(r["description"].split()))
+    out.print(table)
+    out.print("Use them with `compellence robust SCENARIO --strategies A,B` or `compellence "
+              "compare SCENARIO STRATEGY`; print one with `--show NAME`; a TOML file with a "
+              "\\[coercer] table is a strategy too.")
+
+
+@app.command(rich_help_panel="Inputs")
+def params(prefix: Annotated[str | None, typer.Argument(
+               help="Only parameters whose name starts with this, e.g. leader or "
+                    "coercer.pressure.")] = None,
+           as_json: JsonOpt = False) -> None:
+    """Every numeric scenario parameter: name, unit, range, default and mechanism."""
+    from compellence.cli.catalog import mechanism_switches, parameters
+
+    rows = [p for p in parameters() if prefix is None or p.name.startswith(prefix)]
+    if not rows:
+        _fail(f"{prefix!r}: no parameter name starts with it (try leader, coercer, regime, "
+              "dynamics)")
+    if as_json:
+        print(json.dumps({"parameters": [p.to_dict() for p in rows],
+                          "mechanisms": [{"name": n, "default": d, "doc": t}
+                                         for n, d, t in mechanism_switches()]}, indent=2))
+        return
+    detail = len(rows) <= 12
+    table = fmt.table("Scenario parameters (a number, or a distribution; see `compellence "
+                      "schema`)")
+    fmt.column(table, "parameter · unit")
+    fmt.column(table, "range", right=True, no_wrap=True)
+    fmt.column(table, "default", right=True, no_wrap=True)
+    fmt.column(table, "mech.", no_wrap=True)
+    for p in rows:
+        cell = f"{p.name}\n[dim]{p.unit}[/]" + (f"\n[dim]{p.doc}[/]" if detail else "")
+        table.add_row(cell, f"{p.low:g}–{p.high:g}",
+                      fmt.text_value(p.default) if not isinstance(p.default, float)
+                      else f"{p.default:g}", p.mechanism)
+    out.print(table)
+    out.print("Leader defaults are the identity-committed profile's (leader.profile presets "
+              "others). Mechanisms M1–M15: docs/design.md; off-switches in \\[mechanisms]. "
+              + ("" if detail else "Give a prefix (e.g. `compellence params leader.m`) for "
+                 "each parameter's description."))
+
+
+@app.command(rich_help_panel="Inputs")
 def schema() -> None:
     """Print the JSON Schema of scenario files."""
     from compellence.scenario.schema import Scenario

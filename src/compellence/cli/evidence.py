@@ -9,26 +9,32 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from compellence.cli import fmt
 from compellence.cli.common import (
     CAVEAT,
+    JsonOpt,
     _fail,
     app,
     err,
     out,
+    working,
 )
-from compellence.scenario.loader import ScenarioError
 
 data_app = typer.Typer(help="Real coercion data: loaders and base rates.",
                        no_args_is_help=True)
 app.add_typer(data_app, name="data", rich_help_panel="Evidence")
 
-PathOpt = Annotated[Path | None, typer.Option()]
+def _path_opt(what: str):
+    return Annotated[Path | None, typer.Option(help=f"Your copy of {what} (not shipped; "
+                                               "docs/evidence.md says where to get it).")]
 
 
 @data_app.command("baserates")
-def data_baserates(ties: PathOpt = None, gsdb: PathOpt = None, icb: PathOpt = None,
-                   archigos: PathOpt = None,
-                   as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def data_baserates(ties: _path_opt("TIES v4.1, TIESv4-1.xls") = None,
+                   gsdb: _path_opt("the Global Sanctions Data Base, GSDB_V3.csv") = None,
+                   icb: _path_opt("ICB actor-level data, icb2v14.csv") = None,
+                   archigos: _path_opt("Archigos 4.1, archigos_v4.1.csv") = None,
+                   as_json: JsonOpt = False) -> None:
     """Outcome shares of TIES, GSDB, ICB and Archigos (your own copies, by path)."""
     from compellence.evidence import loaders as ld
 
@@ -37,26 +43,36 @@ def data_baserates(ties: PathOpt = None, gsdb: PathOpt = None, icb: PathOpt = No
               "docs/evidence.md says where to obtain them)")
     result: dict[str, dict[str, float]] = {}
     try:
-        if ties:
-            result["ties"] = ld.ties_rates(ld.load_ties(ties))
-        if gsdb:
-            result["gsdb"] = ld.gsdb_rates(ld.load_gsdb(gsdb))
-        if icb:
-            result["icb"] = ld.icb_rates(ld.load_icb(icb))
-        if archigos:
-            result["archigos"] = ld.archigos_rates(ld.load_archigos(archigos))
+        with working("reading the data sets...", disable=as_json):
+            if ties:
+                result["ties"] = ld.ties_rates(ld.load_ties(ties))
+            if gsdb:
+                result["gsdb"] = ld.gsdb_rates(ld.load_gsdb(gsdb))
+            if icb:
+                result["icb"] = ld.icb_rates(ld.load_icb(icb))
+            if archigos:
+                result["archigos"] = ld.archigos_rates(ld.load_archigos(archigos))
     except ld.DataError as exc:
         _fail(str(exc))
+    from compellence.analysis.intervals import share_of
+
+    cis = {name: {k: share_of(v, n) for k, v in rates.items()
+                  if (n := ld.share_denominator(name, k, rates))}
+           for name, rates in result.items()}
     if as_json:
-        print(json.dumps(result, indent=2))
+        print(json.dumps({**result, "ci95": {name: {k: [i.low, i.high] for k, i in c.items()}
+                                             for name, c in cis.items()}}, indent=2))
         return
     for name, rates in result.items():
-        table = Table(title=name.upper())
-        table.add_column("figure")
-        table.add_column("value", justify="right")
+        table = fmt.table(name.upper())
+        fmt.column(table, "figure")
+        fmt.column(table, "value", right=True)
+        fmt.column(table, "95% interval (Wilson)", right=True)
         for k, v in rates.items():
-            table.add_row(k, f"{v:,}" if isinstance(v, int) else
-                          (f"{100 * v:.1f}%" if 0 <= v <= 1 else f"{v:.3f}"))
+            ci = cis[name].get(k)
+            table.add_row(k, fmt.count(v) if isinstance(v, int) else
+                          (fmt.pct(v) if ci is not None else fmt.num(v)),
+                          f"[{fmt.pct(ci.low)}, {fmt.pct(ci.high)}]" if ci else "")
         out.print(table)
     out.print("[dim]Shares depend on how each data set codes success; compare like with "
               "like.[/]")
@@ -106,7 +122,8 @@ def data_episodes(icb: Annotated[Path, typer.Option(help="Your copy of icb2v14.c
 @app.command(rich_help_panel="Evidence")
 def backtest(episodes: Annotated[str | None, typer.Argument(
                  help="Episode file (default: the shipped Iran episodes).")] = None,
-             runs: Annotated[int | None, typer.Option(min=10)] = None,
+             runs: Annotated[int | None, typer.Option(min=10, help="Runs per episode "
+                                                      "(default: each scenario's).")] = None,
              ties: Annotated[Path | None, typer.Option(help="Use TIES shares as the base "
                                                        "rate instead of leave-one-out.")]
              = None,
@@ -128,7 +145,7 @@ def backtest(episodes: Annotated[str | None, typer.Argument(
                  help="With --icb: write the results to this DuckDB file.")] = None,
              html: Annotated[Path | None, typer.Option(
                  help="With --icb: write an HTML report section here.")] = None,
-             as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+             as_json: JsonOpt = False) -> None:
     """The model vs the base rate vs the cost-benefit model on observed episodes."""
     if icb is not None:
         _icb_backtest(icb, archigos, split, seed, store, html, as_json)
@@ -136,13 +153,17 @@ def backtest(episodes: Annotated[str | None, typer.Argument(
     from compellence.analysis.backtest import run_backtest, select_episodes
     from compellence.evidence import loaders as ld
     from compellence.evidence.episodes import load_episodes
+    from compellence.scenario.loader import ScenarioError
 
     ids = [i.strip() for s in (select or []) for i in s.split(",") if i.strip()]
     try:
         eps, folder, source = load_episodes(episodes)
         eps = select_episodes(eps, ids, source)
         shares = ld.ties_outcome_shares(ld.load_ties(ties)) if ties else None
-        bt = run_backtest(eps, folder, runs, shares, as_coded=as_coded, seed=seed)
+        how = "as coded" if as_coded else "leave-one-out"
+        with working(f"backtesting {len(eps.episode)} episodes ({how})...",
+                     disable=as_json):
+            bt = run_backtest(eps, folder, runs, shares, as_coded=as_coded, seed=seed)
     except (ScenarioError, ld.DataError) as exc:
         _fail(str(exc))
         raise
@@ -211,7 +232,8 @@ def _icb_backtest(icb: Path, archigos: Path | None, split: str, seed: int | None
         _fail(str(exc))
         raise
     excluded = coded.excluded["rule"].value_counts().to_dict()
-    with err.status(f"simulating each coded configuration ({oos.RUNS} runs) and fitting..."):
+    with working(f"simulating each coded configuration ({oos.RUNS} runs) and fitting...",
+                 disable=as_json):
         results, eng = oos.run_out_of_sample(coded.rows, splits,
                                              oos.SEED if seed is None else seed)
     command = "compellence " + " ".join(sys.argv[1:])
@@ -269,11 +291,22 @@ def _icb_backtest(icb: Path, archigos: Path | None, split: str, seed: int | None
               "rules of docs/evidence.md; it is not a forecast.[/]")
 
 
+def _no_nan(value):
+    """JSON has no NaN: a figure that was not computed (no bootstrap) is null."""
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_no_nan(v) for v in value]
+    return None if isinstance(value, float) and value != value else value
+
+
 @app.command(rich_help_panel="Evidence")
 def calibrate(ties: Annotated[Path, typer.Option(help="Your copy of TIESv4-1.xls.")],
-              runs: Annotated[int, typer.Option(min=100)] = 4000,
-              bootstrap: Annotated[int, typer.Option(min=0)] = 20,
-              as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+              runs: Annotated[int, typer.Option(min=100, help="Runs per evaluation of the "
+                                                "moments.")] = 4000,
+              bootstrap: Annotated[int, typer.Option(min=0, help="Case-bootstrap refits for "
+                                                     "the standard errors (0: none).")] = 20,
+              as_json: JsonOpt = False) -> None:
     """Fit a generic leader population to TIES (simulated method of moments)."""
     import dataclasses
 
@@ -285,10 +318,11 @@ def calibrate(ties: Annotated[Path, typer.Option(help="Your copy of TIESv4-1.xls
     except ld.DataError as exc:
         _fail(str(exc))
         raise
-    with err.status("fitting (simulated method of moments, then a case bootstrap)..."):
+    with working("fitting (simulated method of moments, then a case bootstrap)...",
+                 disable=as_json):
         cal = fit(frame, runs, bootstrap)
     if as_json:
-        print(json.dumps(dataclasses.asdict(cal), indent=2))
+        print(json.dumps(_no_nan(dataclasses.asdict(cal)), indent=2))
         return
     table = Table(title=f"Calibration to TIES ({cal.n_cases:,} coded cases; {cal.runs:,} runs "
                         f"per evaluation; {cal.bootstrap} bootstrap refits)")
@@ -298,7 +332,7 @@ def calibrate(ties: Annotated[Path, typer.Option(help="Your copy of TIESv4-1.xls
               "m": "material weight m"}
     for k, v in cal.theta.items():
         lo, hi = cal.ci95[k]
-        table.add_row(labels[k], f"{v:.3f}", f"{cal.se[k]:.3f}", f"[{lo:.3f}, {hi:.3f}]",
+        table.add_row(labels[k], fmt.num(v), fmt.num(cal.se[k]), fmt.interval((lo, hi)),
                       "yes" if cal.at_bound[k] else "no")
     out.print(table)
     ft = Table(title=f"Fit (J = {cal.j_statistic:.3f})")

@@ -7,16 +7,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from compellence.cli.common import (
     CAVEAT,
+    JsonOpt,
     ScenarioArg,
     SetOpt,
     _fail,
     _load,
     app,
     out,
+    working,
 )
 
 
@@ -31,10 +34,12 @@ def game(scenario: ScenarioArg,
          = False,
          prior: Annotated[float | None, typer.Option(min=0.0, max=1.0, help="Prior that the "
                                                      "leader is cost-benefit.")] = None,
-         stages: Annotated[int | None, typer.Option(min=1, max=3)] = None,
+         stages: Annotated[int | None, typer.Option(min=1, max=3, help="Rounds of demand "
+                                                    "and answer (default: game.stages).")]
+         = None,
          check_gambit: Annotated[bool, typer.Option(help="Solve with pygambit too and "
                                                     "compare.")] = False,
-         as_json: Annotated[bool, typer.Option("--json")] = False,
+         as_json: JsonOpt = False,
          sets: SetOpt = None) -> None:
     """Equilibria of the coercion game, the coercer's best demand and the threshold belief."""
     from compellence.game import solve
@@ -61,12 +66,14 @@ def game(scenario: ScenarioArg,
     except GameTooLarge as exc:
         if not only_qre:
             _fail(f"{sc.name}: {exc}")
-    qre = solve.logit_qre(tree, lam_value)
-    path = solve.qre_path(tree, [0.5, 1, 2, 4, 8, 16, 32]) if qre_path_ else []
-    spe = solve.backward_induction(tree) if sc.game.stages == 1 else None
-    beliefs = {"best_response": analyse_beliefs(sc, None) if sc.game.stages == 1 else None,
-               "qre": analyse_beliefs(sc, lam_value)} if "cost-benefit" in sc.game.types else {}
-    check = _check_gambit(tree, pure, qre) if check_gambit else None
+    with working(f"solving the game ({size['nodes']:,} nodes)...", disable=as_json):
+        qre = solve.logit_qre(tree, lam_value)
+        path = solve.qre_path(tree, [0.5, 1, 2, 4, 8, 16, 32]) if qre_path_ else []
+        spe = solve.backward_induction(tree) if sc.game.stages == 1 else None
+        beliefs = {"best_response": analyse_beliefs(sc, None) if sc.game.stages == 1 else None,
+                   "qre": analyse_beliefs(sc, lam_value)} \
+            if "cost-benefit" in sc.game.types else {}
+        check = _check_gambit(tree, pure, qre) if check_gambit else None
     data = {
         "scenario": sc.name, "size": size, "types": list(tree.types),
         "prior": list(tree.prior), "menu": list(tree.menu),
@@ -95,7 +102,11 @@ def _check_gambit(tree, pure, qre) -> dict[str, Any]:
             key = lambda e: tuple(sorted(e.items()))  # noqa: E731
             theirs = gambit.pure_equilibria(tree)
             result["pure_sets_equal"] = set(map(key, pure)) == set(map(key, theirs))
-        g = gambit.qre(tree, qre.lam)
+        try:
+            g = gambit.qre(tree, qre.lam)
+        except gambit.SolverShortfall as exc:
+            result["qre_skipped"] = str(exc)
+            return result
         ours = qre.as_dict(tree)
         result["qre_max_abs_diff"] = max(abs(ours[k][a] - g[k][a]) for k in ours for a in ours[k])
         return result
@@ -150,8 +161,18 @@ def _print_game(sc, tree, data, export) -> None:
         text = ("never, on [0, 1]" if thr is None else f"{thr:.3f}")
         out.print(f"Threshold belief above which the maximal demand ('{b['maximal']}') pays "
                   f"({label}): [bold]{text}[/]")
-    if data["gambit_check"]:
-        out.print(f"Gambit check: {data['gambit_check']}")
+    check = data["gambit_check"]
+    if check:
+        parts = []
+        if "pure_sets_equal" in check:
+            parts.append("the same pure equilibria" if check["pure_sets_equal"] else
+                         "[red]different pure equilibria[/]")
+        if "qre_max_abs_diff" in check:
+            parts.append(f"QRE behavior agrees to {check['qre_max_abs_diff']:.1e} (largest "
+                         "absolute difference)")
+        if "qre_skipped" in check:
+            parts.append(escape(check["qre_skipped"]))
+        out.print("Gambit check: " + "; ".join(parts))
     if export is not None:
         out.print(f"Game written to {export} (Gambit .efg)")
     out.print(f"[dim]{CAVEAT}[/]")

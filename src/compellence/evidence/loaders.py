@@ -103,6 +103,29 @@ def ties_rates(ties: pd.DataFrame) -> dict[str, float]:
     }
 
 
+#: For each data set, the count each share is taken over (the first matching prefix wins).
+DENOMINATORS = {
+    "ties": (("threat_stage_", "threat_stage_cases"), ("imposed_", "imposed_cases"),
+             ("", "cases_coded")),
+    "gsdb": (("", "episodes_concluded"),),
+    "icb": (("", "actors"),),
+    "archigos": (("irregular_", "irregular_fate_known"), ("regular_ok", "regular_fate_known"),
+                 ("exit_", "spells_ended")),
+}
+
+
+def share_denominator(dataset: str, key: str, rates: dict[str, float]) -> int | None:
+    """How many cases the share ``key`` of a data set's rates is taken over (None: the
+    figure is not a share, e.g. a mean or a count)."""
+    value = rates[key]
+    if isinstance(value, int) or not 0 <= value <= 1 or key == "removed_per_year":
+        return None
+    for prefix, count in DENOMINATORS.get(dataset, ()):
+        if key.startswith(prefix) and count in rates:
+            return int(rates[count])
+    return None
+
+
 def gsdb_rates(gsdb: pd.DataFrame) -> dict[str, float]:
     """GSDB shares over concluded objective-episodes (ongoing excluded)."""
     done = gsdb[gsdb["success"] != "ongoing"]
@@ -142,7 +165,9 @@ def archigos_rates(arch: pd.DataFrame) -> dict[str, float]:
         "irregular_killed": float((irr == "Death").mean()),
         "irregular_exiled": float((irr == "Exile").mean()),
         "irregular_imprisoned": float((irr == "Imprisonment").mean()),
+        "irregular_fate_known": len(irr),
         "regular_ok": float((reg == "OK").mean()),
+        "regular_fate_known": len(reg),
         "mean_spell_years": float(years.mean()),
         "removed_per_year": removed / float(years.mean()),
     }

@@ -72,9 +72,13 @@ def b_accepts(x: float, p: float, c_b: float) -> bool:
 
 def settlement_range(p: float, c_a: float, c_b: float) -> tuple[float, float]:
     """Demands both sides prefer to war: A's lower end (x = war value p − c_A, the coercer's
-    indifference) and B's upper end (root of B's indifference in the engine's utilities)."""
-    upper = brentq(lambda x: np.subtract(*b_utilities(x, p, c_b)), 0.0, 1.0, xtol=1e-12)
-    return p - c_a, float(upper)
+    indifference) and B's upper end (root of B's indifference in the engine's utilities).
+
+    Both ends are capped to the good, [0, 1]: when p + c_B >= 1, B prefers giving up
+    everything to war, so the upper end is 1 (Fearon's range is [p − c_A, min(1, p + c_B)])."""
+    gap = lambda x: np.subtract(*b_utilities(x, p, c_b))  # noqa: E731
+    upper = 1.0 if gap(1.0) >= 0 else brentq(gap, 0.0, 1.0, xtol=1e-12)
+    return max(0.0, p - c_a), float(upper)
 
 
 @dataclass

@@ -19,6 +19,10 @@ class MissingExtra(RuntimeError):
     """pygambit is not installed."""
 
 
+class SolverShortfall(RuntimeError):
+    """Gambit's solver returned an answer for another λ than the one asked for."""
+
+
 def _gbt() -> Any:
     try:
         import pygambit
@@ -62,6 +66,13 @@ def qre(tree: GameTree, lam: float) -> dict[str, dict[str, float]]:
     """Gambit's logit QRE at λ on the principal branch (``qre.logit_solve_lambda``)."""
     gbt = _gbt()
     result = gbt.qre.logit_solve_lambda(load(tree), lam=[lam])
+    reached = float(result[0].lam)
+    if abs(reached - lam) > 1e-6 * max(1.0, lam):
+        # pygambit's path follower stops at λ = 0 (uniform play) when a chance branch has
+        # probability exactly 0, e.g. a prior of 0 or 1: its answer is not a QRE at λ.
+        raise SolverShortfall(f"Gambit's logit solver stopped at λ = {reached:g}, not "
+                              f"{lam:g} (it does when a chance branch has probability 0, "
+                              "e.g. prior 0 or 1); no comparison made")
     return _read(tree, result[0].profile)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from compellence import __version__
+from compellence.analysis.intervals import event_intervals, outcome_intervals
 from compellence.engine.results import Results
 from compellence.model.core import ACTIONS
 from compellence.report import figures as fg
@@ -175,11 +176,16 @@ def build_report(scenarios: list[Scenario], results: list[Results], labels: list
         body.append(f"<h2>Scenario and assumptions: {_e(lab)}</h2>" + assumptions(s))
     outcome_tables = []
     for r, lab in zip(results, labels, strict=True):
-        t = r.outcome_table()[["outcome", "share", "ci_low", "ci_high", "median_rounds"]]
-        ev = r.event_table()
+        t = r.outcome_table()[["outcome", "share", "median_rounds"]]
+        ivs = outcome_intervals(r)
+        t.insert(2, "ci_low", [i.low for i in ivs])
+        t.insert(3, "ci_high", [i.high for i in ivs])
+        ev = event_intervals(r)
+        k, s = ev["leader_killed"], ev["succession"]
         outcome_tables.append(f"<h3>{_e(lab)}</h3>" + _table(t) +
-                              f"<p>Leader killed in confrontation in {ev['leader_killed']:.1%}"
-                              f" of runs; a succession in {ev['succession']:.1%}.</p>")
+                              f"<p>Leader killed in confrontation in {k.estimate:.1%} of runs "
+                              f"(95% interval {k.low:.1%}–{k.high:.1%}); a succession in "
+                              f"{s.estimate:.1%} ({s.low:.1%}–{s.high:.1%}).</p>")
     body.append("<h2>Outcome probabilities</h2>" + "".join(outcome_tables) +
                 _figure(by_key["outcomes"]))
     body.append("<h2>The state over time</h2>" + _figure(by_key["state"]))

@@ -1,6 +1,6 @@
 """Leader profiles (M4): named presets of the leader's parameters.
 
-M4 of DESIGN.md: leaders who treat compromise as a tactic can be pressured into
+M4 of docs/design.md: leaders who treat compromise as a tactic can be pressured into
 it, leaders who treat capitulation as identity collapse cannot. The profiles
 below differ in exactly the parameters that carry that difference (identity
 weight, pain valence, martyrdom valuation, sacred premium, taboo sensitivity,

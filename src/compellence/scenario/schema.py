@@ -1,7 +1,7 @@
 """The scenario schema: every parameter the model reads, validated with pydantic v2.
 
 Each numeric parameter is declared with :func:`param`, which records its unit,
-range and the mechanism (M1–M15 of DESIGN.md) it implements; the range is
+range and the mechanism (M1–M15 of docs/design.md) it implements; the range is
 enforced for plain numbers and for the support of distributions alike. Any
 numeric parameter may be a :mod:`distribution <compellence.scenario.distributions>`
 sampled per run. Rounds are the model's time step (``round_months`` months).
