@@ -84,7 +84,7 @@ def data_episodes(icb: Annotated[Path, typer.Option(help="Your copy of icb2v14.c
                       help="Your copy of archigos_v4.1.csv (leader entry, rule R3).")] = None,
                   output: Annotated[Path | None, typer.Option(
                       "--output", "-o", help="Write the episode file (TOML) here.")] = None,
-                  as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+                  as_json: JsonOpt = False) -> None:
     """Code ICB crisis actors as episodes (mapping rules in docs/evidence.md)."""
     from compellence.evidence import icb as icbmap
     from compellence.evidence import loaders as ld
