@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from compellence.cli.common import _fail, app, out
+from compellence.cli.common import JsonOpt, _fail, app, out
 
 rhetoric_app = typer.Typer(help="The leader's own words: an open, rule-based reading of "
                                 "speeches, validated before it is used (docs/rhetoric.md).",
@@ -48,11 +49,20 @@ def _scores(path: Path):
 def load(path: Annotated[Path, typer.Argument(help="A folder of speeches.")],
          min_words: MinWords = 200,
          out_file: Annotated[Path | None, typer.Option("--out", help="Write the metadata "
-                                                       "(no texts) to .parquet")] = None
-         ) -> None:
+                                                       "(no texts) to .parquet")] = None,
+         as_json: JsonOpt = False) -> None:
     """Read a corpus folder and summarise it (texts stay where they are)."""
     c = _corpus(path, min_words)
     m = c.meta
+    if as_json:
+        if out_file:
+            m.to_parquet(out_file, index=False)
+        print(json.dumps({"path": str(path), "format": c.kind, "speeches": len(m),
+                          "skipped_short": c.skipped_short, "words": int(m["n_words"].sum()),
+                          "years": [int(m["year"].min()), int(m["year"].max())],
+                          "speakers": int(m["speaker"].nunique()), "notes": list(c.notes),
+                          "out": str(out_file) if out_file else None}, indent=2))
+        return
     t = Table(title=f"{path} ({c.kind} format)")
     t.add_column("figure")
     t.add_column("value", justify="right")
@@ -76,11 +86,13 @@ def score(path: Annotated[Path, typer.Argument(help="The target corpus folder.")
           leaders: Annotated[Path | None, typer.Option(help="Profiler Plus tables "
                                                        "(shared/data/leaders) for the rank "
                                                        "correlations.")] = None,
-          out_file: Annotated[Path, typer.Option("--out")] = Path("rhetoric.duckdb"),
+          out_file: Annotated[Path, typer.Option("--out", help="DuckDB file for the scores.")]
+          = Path("rhetoric.duckdb"),
           min_words: MinWords = 200,
           max_reference: Annotated[int | None, typer.Option(
               min=10, help="Subsample the reference deterministically to this many "
-                           "speeches (default: all).")] = None) -> None:
+                           "speeches (default: all).")] = None,
+          as_json: JsonOpt = False) -> None:
     """Score a corpus and the reference with the same code, validate, store in DuckDB."""
     from compellence.rhetoric import lexicon, store
     from compellence.rhetoric.corpus import CorpusError
@@ -95,7 +107,7 @@ def score(path: Annotated[Path, typer.Argument(help="The target corpus folder.")
     total = len(target.meta) + len(ref.meta)
     with Progress("[progress.description]{task.description}", BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), console=out,
-                  transient=True) as bar:
+                  transient=True, disable=as_json) as bar:
         task = bar.add_task("scoring speeches", total=total)
         t, r, stats = score_both(target, ref, lambda: bar.advance(task))
     roots = {target.root.name: target.root, ref.root.name: ref.root}
@@ -111,8 +123,14 @@ def score(path: Annotated[Path, typer.Argument(help="The target corpus folder.")
             "reference_notes": "; ".join(ref.notes), "target_kind": target.kind,
             "leaders": str(leaders or "")}
     store.write(out_file, pd.concat([t, r], ignore_index=True), stats, table, meta)
-    _print_validation(table)
     ok = [m for m, v in claimed(table).items() if v]
+    if as_json:
+        rows = json.loads(table.to_json(orient="records"))
+        print(json.dumps({"validation": rows, "claimed": ok, "target_speeches": len(t),
+                          "reference_speeches": len(r), "out": str(out_file),
+                          "note": CAVEAT}, indent=2))
+        return
+    _print_validation(table)
     out.print(f"claimed (every test passed): {', '.join(ok) or 'none'}")
     out.print(f"{len(t)} target and {len(r)} reference speeches -> {out_file}")
     for note in ref.notes:
@@ -142,10 +160,12 @@ def profile(scores: ScoresOpt = Path("rhetoric.duckdb"),
             speaker: Annotated[str, typer.Option(help="Speaker key (letters, lower case) "
                                                  "in the target corpus.")] = "khamenei",
             years: Annotated[str | None, typer.Option(help="FROM:TO, inclusive.")] = None,
-            out_file: Annotated[Path, typer.Option("--out")] = Path("rhetoric-priors.toml"),
+            out_file: Annotated[Path, typer.Option("--out", help="Scenario file to write.")]
+            = Path("rhetoric-priors.toml"),
             runs: Annotated[int, typer.Option(min=0, help="Runs per variant of the "
                                               "sensitivity check (0: skip).")] = 1000,
-            seed: Annotated[int, typer.Option()] = 17) -> None:
+            seed: Annotated[int, typer.Option(help="Seed of the sensitivity runs.")] = 17,
+            as_json: JsonOpt = False) -> None:
     """Implied priors for the leader's parameters, next to the hand-set values; writes a
     scenario file that extends SCENARIO, and a small sensitivity run."""
     from compellence.rhetoric.priors import MAPPINGS, leader_priors, scenario_toml
@@ -185,16 +205,30 @@ def profile(scores: ScoresOpt = Path("rhetoric.duckdb"),
         lo, hi = p.interval()
         t.add_row(m.param, hand_s, m.measure, f"{p.z:+.2f} [{p.z_lo:+.2f}, {p.z_hi:+.2f}]",
                   f"{p.mode:.2f}", f"[{lo:.2f}, {hi:.2f}]")
-    out.print(t)
+    if not as_json:
+        out.print(t)
     prov = [f"source: {db['meta'].set_index('key').at['target', 'value']}, speaker {speaker}"
             f"{', years ' + years if years else ''}, {len(sel)} speeches; scores {scores}"]
     out_file.write_text(scenario_toml(scenario, f"{scenario}-rhetoric", priors, prov),
                         encoding="utf-8")
-    out.print(f"scenario -> {out_file} (extends {scenario})")
+    sens = None
     if runs and priors:
         from compellence.rhetoric.sensitivity import sensitivity
 
-        s = sensitivity(scenario, out_file, priors, runs, seed)
+        sens = sensitivity(scenario, out_file, priors, runs, seed)
+    if as_json:
+        print(json.dumps({"scenario": str(out_file), "extends": scenario, "speeches": len(sel),
+                          "priors": [{"parameter": p.mapping.param, "measure": p.mapping.measure,
+                                      "z": p.z, "z_interval": [p.z_lo, p.z_hi],
+                                      "mode": p.mode, "interval": list(p.interval())}
+                                     for p in priors],
+                          "sensitivity": None if sens is None else
+                          json.loads(sens.to_json(orient="records")), "note": CAVEAT},
+                         indent=2, default=float))
+        return
+    out.print(f"scenario -> {out_file} (extends {scenario})")
+    if sens is not None:
+        s = sens
         st = Table(title=f"Sensitivity: outcome shares, {runs} runs each, seed {seed}")
         st.add_column("variant")
         for o in s.columns[1:]:
@@ -210,11 +244,14 @@ def profile(scores: ScoresOpt = Path("rhetoric.duckdb"),
 def plot(scores: ScoresOpt = Path("rhetoric.duckdb"),
          measure: Annotated[str, typer.Option(help="A measure (see docs/rhetoric.md).")]
          = "martyrdom",
-         speaker: Annotated[str, typer.Option()] = "khamenei",
-         out_file: Annotated[Path, typer.Option("-o", "--out")] = Path("rhetoric.png"),
+         speaker: Annotated[str, typer.Option(help="Speaker key in the target corpus.")]
+         = "khamenei",
+         out_file: Annotated[Path, typer.Option("-o", "--out", help="Figure file (.png).")]
+         = Path("rhetoric.png"),
          html_file: Annotated[Path | None, typer.Option(
              "--html", help="Also write the report section (every claimed measure and the "
-                            "validation table) as a page.")] = None) -> None:
+                            "validation table) as a page.")] = None,
+         as_json: JsonOpt = False) -> None:
     """The speaker's yearly z-score on one measure, with 95% bootstrap intervals."""
     from compellence.rhetoric.measures import MEASURES
     from compellence.rhetoric.plot import yearly, yearly_figure
@@ -230,8 +267,12 @@ def plot(scores: ScoresOpt = Path("rhetoric.duckdb"),
     passed = bool(db["validation"].query("measure == @measure")["passed"].all()) and \
         measure in set(db["validation"]["measure"])
     yearly_figure(ys, measure, speaker, passed).savefig(out_file, dpi=120)
-    out.print(f"{measure}: {len(ys)} years -> {out_file}"
-              + ("" if passed else " [yellow](this measure did not pass validation)[/]"))
+    if as_json:
+        print(json.dumps({"measure": measure, "validated": passed, "figure": str(out_file),
+                          "years": json.loads(ys.to_json(orient="records"))}, indent=2))
+    else:
+        out.print(f"{measure}: {len(ys)} years -> {out_file}"
+                    + ("" if passed else " [yellow](this measure did not pass validation)[/]"))
     if html_file:
         from compellence.report.rhetoric import rhetoric_section, standalone
 
