@@ -7,18 +7,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest
 
 from compellence.engine.simulate import TRAJECTORY_VARS
 from compellence.model.core import ACTIONS, OUTCOMES, TERMS
 
 
 def wilson(k: int, n: int) -> tuple[float, float]:
-    """95% Wilson score interval for k successes in n trials."""
-    if n == 0:
-        return (float("nan"), float("nan"))
-    ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
-    return float(ci.low), float(ci.high)
+    """95% Wilson score interval for k successes in n trials (the shared interval module)."""
+    from compellence.analysis.intervals import share
+
+    ci = share(k, n)
+    return ci.low, ci.high
 
 
 @dataclass

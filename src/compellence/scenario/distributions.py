@@ -12,7 +12,6 @@ from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy import stats
 
 
 class _Dist(BaseModel):
@@ -62,6 +61,8 @@ class Normal(_Dist):
         return self.mean_, self.mean_  # unbounded: only the mean must lie in range
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
+        from scipy import stats
+
         return stats.norm.ppf(np.clip(u, 1e-12, 1 - 1e-12), loc=self.mean_, scale=self.sd)
 
     def mean(self) -> float:
@@ -81,6 +82,8 @@ class Beta(_Dist):
         return self.low, self.high
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
+        from scipy import stats
+
         return self.low + (self.high - self.low) * stats.beta.ppf(u, self.a, self.b)
 
 
@@ -103,6 +106,8 @@ class Triangular(_Dist):
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         c = (self.mode - self.low) / (self.high - self.low)
+        from scipy import stats
+
         return stats.triang.ppf(u, c, loc=self.low, scale=self.high - self.low)
 
 
