@@ -159,9 +159,15 @@ def compare(a: Annotated[str, typer.Argument(help="A scenario.")],
 @app.command("app", rich_help_panel="Reports and the page")
 def app_command(port: Annotated[int, typer.Option(min=1, max=65535)] = 8050,
                 host: Annotated[str, typer.Option(help="Interface to listen on.")]
-                = "127.0.0.1") -> None:
+                = "127.0.0.1",
+                allowed_host: Annotated[list[str] | None, typer.Option(
+                    "--allowed-host", help="A Host name the page answers to (repeatable); "
+                    "required when --host is not a loopback address.")] = None) -> None:
     """Serve the interactive page on http://HOST:PORT (Ctrl-C stops it)."""
-    from compellence.app.server import serve
+    from compellence.app.server import allowed_hosts, serve
 
+    if not allowed_hosts(host, allowed_host or ()):
+        _fail(f"--host {host}: binding beyond localhost needs --allowed-host NAME (the name "
+              "browsers use to reach this machine); see docs/report.md on the page's security")
     out.print(f"compellence app on http://{host}:{port}  (Ctrl-C to stop)")
-    serve(host, port)
+    serve(host, port, allowed_host or ())
