@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -12,6 +11,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from compellence.cli import guards
 from compellence.cli.common import (
     CAVEAT,
     ExpOpt,
@@ -32,7 +32,10 @@ from compellence.scenario.loader import ScenarioError
 
 def _run_design(sc, design, out_file: Path, runs: int, seed: int, workers: int,
                 scheduler: str | None, store_runs: bool, batch: int):
-    from compellence.analysis.sweep import run_sweep
+    import duckdb
+
+    from compellence.analysis.store import StoreError
+    from compellence.analysis.sweep import SweepError, run_sweep
 
     store = _open_store(out_file)
     command = "compellence " + " ".join(sys.argv[1:])
@@ -62,6 +65,10 @@ def _run_design(sc, design, out_file: Path, runs: int, seed: int, workers: int,
         err.print(f"interrupted: {done} of {len(design.points)} points are stored in "
                   f"{out_file}; run the same command again to resume")
         raise typer.Exit(130) from None
+    except (SweepError, StoreError) as exc:
+        _fail(str(exc))
+    except duckdb.Error as exc:
+        _fail(f"{out_file}: the results file is damaged or unreadable ({exc})")
     finally:
         store.close()
     return result
@@ -94,6 +101,7 @@ def sweep(scenario: ScenarioArg,
     sc = _load(scenario, sets)
     seed = sc.seed if seed is None else seed
     ranges = _params(params, grid=not (lhs_n or sobol_n))
+    guards.output(out_file, (".duckdb", ".db"), "--out")
     if lhs_n:
         design = dz.lhs(ranges, lhs_n, seed)
     elif sobol_n:
@@ -115,11 +123,12 @@ def results_list(file: Annotated[Path, typer.Argument(help="DuckDB results file.
     store = _open_store(file, create=False)
     frame = store.experiments()
     table = Table(title=str(file))
-    for col in ("id", "created", "scenario", "runs/point", "points", "done", "package"):
+    for col in ("id", "created", "scenario", "runs/point", "points", "done", "package",
+                "model"):
         table.add_column(col)
     for r in frame.itertuples():
         table.add_row(r.id, str(r.created)[:19], r.scenario_name, str(r.runs_per_point),
-                      str(r.n_points), str(r.done), r.package)
+                      str(r.n_points), str(r.done), r.package, str(r.model_version))
     out.print(table)
 
 
@@ -143,13 +152,9 @@ def results_export(file: Annotated[Path, typer.Argument(help="DuckDB results fil
                                                         help=".parquet or .csv")],
                    experiment: ExpOpt = None) -> None:
     """Export an experiment's design points and aggregates to Parquet or CSV."""
-    if output.suffix not in (".parquet", ".csv"):
-        _fail(f"{output}: expected a .parquet or .csv file name")
+    guards.output(output, (".parquet", ".csv"), "--output")
     _, exp, frame = _experiment_table(file, experiment)
-    if output.suffix == ".csv":
-        frame.to_csv(output, index=False)
-    else:
-        frame.to_parquet(output, index=False)
+    guards.write_frame(frame, output)
     out.print(f"{len(frame)} design points of experiment {exp} written to {output}")
 
 
@@ -180,11 +185,11 @@ def sensitivity(scenario: ScenarioArg,
         _fail(f"--method {method!r}: expected sobol or morris")
     if outcome not in AGGREGATES:
         _fail(f"--outcome {outcome!r}: expected one of {', '.join(AGGREGATES)}")
-    if plot is not None and plot.suffix not in (".png", ".svg"):
-        _fail(f"{plot}: --plot expects a .png or .svg file name")
+    guards.output(plot, (".png", ".svg"), "--plot")
     sc = _load(scenario, sets)
     seed = sc.seed if seed is None else seed
     ranges = _params(params, grid=False)
+    guards.output(out_file, (".duckdb", ".db"), "--out")
     design = (dz.sobol if method == "sobol" else dz.morris)(ranges, n, seed)
     res = _run_design(sc, design, out_file, runs, seed, workers, scheduler, False, batch)
     store = _open_store(out_file)
@@ -206,7 +211,8 @@ def sensitivity(scenario: ScenarioArg,
 def discover(file: Annotated[Path, typer.Argument(help="DuckDB results file of a sweep.")],
              outcome: Annotated[str, typer.Option(help="Outcome share to explain.")] = "deal",
              threshold: Annotated[float, typer.Option(min=0.0, max=1.0, help="A point is a "
-                                                      "case when its share >= this.")] = 0.5,
+                                                      "case when its share >= this.",
+                                                      callback=guards.finite)] = 0.5,
              experiment: ExpOpt = None,
              plot: Annotated[Path | None, typer.Option(help="Peeling trajectory .png/.svg")]
              = None) -> None:
@@ -217,6 +223,7 @@ def discover(file: Annotated[Path, typer.Argument(help="DuckDB results file of a
 
     if outcome not in AGGREGATES:
         _fail(f"--outcome {outcome!r}: expected one of {', '.join(AGGREGATES)}")
+    guards.output(plot, (".png", ".svg"), "--plot")
     store, exp, frame = _experiment_table(file, experiment)
     params = [p["path"] for p in store.meta(exp)["design"]["params"]]
     try:
@@ -254,7 +261,8 @@ def robust(scenario: ScenarioArg,
            runs: Annotated[int, typer.Option(min=1, help="Runs per point and strategy.")]
            = 300,
            seed: Annotated[int | None, typer.Option(min=0)] = None,
-           satisfice: Annotated[float, typer.Option(help="Value a point must reach.")] = 0.3,
+           satisfice: Annotated[float, typer.Option(help="Value a point must reach.",
+                                                    callback=guards.finite)] = 0.3,
            as_json: Annotated[bool, typer.Option("--json")] = False,
            sets: SetOpt = None) -> None:
     """Which coercer strategy holds up when the leader's type is uncertain."""
@@ -271,8 +279,8 @@ def robust(scenario: ScenarioArg,
         _fail(str(exc))
         raise
     if as_json:
-        print(json.dumps({"types": mix, "values": res.values, "satisfice": satisfice,
-                          "strategies": res.table.to_dict("records")}, indent=2))
+        guards.print_json({"types": mix, "values": res.values, "satisfice": satisfice,
+                           "strategies": res.table.to_dict("records")})
         return
     table = Table(title=f"Coercer strategies over {samples} leader-uncertainty points × {runs} "
                         f"runs (types {types})")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from compellence.cli import guards
 from compellence.cli.common import (
     CAVEAT,
     ScenarioArg,
@@ -48,10 +48,9 @@ def run(scenario: ScenarioArg,
     from compellence.engine import BACKENDS, simulate
     from compellence.engine.stream import simulate_stream
 
-    if out_file is not None and out_file.suffix not in (".parquet", ".csv"):
-        _fail(f"{out_file}: --out expects a .parquet or .csv file name")
-    if traj_file is not None and traj_file.suffix != ".csv":
-        _fail(f"{traj_file}: --trajectories expects a .csv file name")
+    guards.output(out_file, (".parquet", ".csv"), "--out")
+    guards.output(traj_file, (".csv",), "--trajectories")
+    guards.runs_cap(runs)
     if backend not in BACKENDS:
         _fail(f"--backend {backend!r}: expected one of {', '.join(BACKENDS)}")
     sc = _load(scenario, sets)
@@ -61,6 +60,7 @@ def run(scenario: ScenarioArg,
                                                    and not want)
     if streaming and (out_file is not None or want):
         _fail("--stream keeps no per-run table: drop --out and --trajectories")
+    guards.estimate(n, sc.horizon, out_file, keeps_table=not streaming)
     try:
         from compellence.engine import resolve_backend
         resolve_backend(sc, backend, want)
@@ -85,21 +85,14 @@ def run(scenario: ScenarioArg,
             res = simulate(sc, runs=n, seed=seed, chunk_size=chunk_size, trajectories=want,
                            progress=lambda k: bar.advance(task, k), backend=backend)
     if out_file is not None:
-        frame = res.runs.assign(outcome=res.runs["outcome"].astype(str))
-        try:
-            if out_file.suffix == ".csv":
-                frame.to_csv(out_file, index=False)
-            else:
-                frame.to_parquet(out_file, index=False)
-        except OSError as exc:
-            _fail(f"{out_file}: cannot write: {exc}")
+        guards.write_frame(res.runs.assign(outcome=res.runs["outcome"].astype(str)), out_file)
     if traj_file is not None:
         try:
             res.trajectory_frame().to_csv(traj_file, index=False)
         except OSError as exc:
             _fail(f"{traj_file}: cannot write: {exc}")
     if as_json:
-        print(json.dumps(res.to_dict(), indent=2))
+        guards.print_json(res.to_dict())
         return
     _print_run(sc, res, out_file)
 
@@ -169,7 +162,7 @@ def explain(scenario: ScenarioArg,
             _fail(f"--round {round_}: run {run_index} made decisions in rounds 0..{last} only")
         dec = match[0]
     if as_json:
-        print(json.dumps({"scenario": sc.name, "run": run_index, **dec}, indent=2))
+        guards.print_json({"scenario": sc.name, "run": run_index, **dec})
         return
     act = ACTIONS[dec["action"]]
     out.print(f"[bold]{sc.name}[/], run {run_index}, round {dec['round']}: the leader chose "
@@ -201,8 +194,8 @@ def claims(runs: Annotated[int, typer.Option(min=50, help="Runs per ensemble.")]
     results = run_claims(runs, seed)
     ok = all(r.passed for r in results)
     if as_json:
-        print(json.dumps({"runs": runs, "all_passed": ok,
-                          "claims": [r.to_dict() for r in results]}, indent=2))
+        guards.print_json({"runs": runs, "all_passed": ok,
+                           "claims": [r.to_dict() for r in results]})
     else:
         table = Table(title=f"The essay's claims ({runs:,} runs per ensemble)", show_lines=True)
         for col in ("#", "claim", "quantity (threshold)", "essay's profile", "contrast",
@@ -244,4 +237,4 @@ def schema() -> None:
     """Print the JSON Schema of scenario files."""
     from compellence.scenario.schema import Scenario
 
-    print(json.dumps(Scenario.model_json_schema(), indent=2))
+    print(guards.dumps(Scenario.model_json_schema()))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from compellence.cli import guards
 from compellence.cli.common import (
     CAVEAT,
     _fail,
@@ -48,7 +48,7 @@ def data_baserates(ties: PathOpt = None, gsdb: PathOpt = None, icb: PathOpt = No
     except ld.DataError as exc:
         _fail(str(exc))
     if as_json:
-        print(json.dumps(result, indent=2))
+        guards.print_json(result)
         return
     for name, rates in result.items():
         table = Table(title=name.upper())
@@ -86,10 +86,10 @@ def backtest(episodes: Annotated[str | None, typer.Argument(
               "Outcome classes are coding choices (see each episode's note). A good score here "
               "is consistency with a handful of cases, not a forecast.")
     if as_json:
-        print(json.dumps({"episodes_file": source, "n_episodes": len(eps.episode),
-                          "base_rate_source": "TIES" if ties else "leave-one-out frequencies",
-                          "scores": bt.summary, "fitted": bt.fitted,
-                          "episodes": bt.episodes, "caveat": caveat}, indent=2))
+        guards.print_json({"episodes_file": source, "n_episodes": len(eps.episode),
+                           "base_rate_source": "TIES" if ties else "leave-one-out frequencies",
+                           "scores": bt.summary, "fitted": bt.fitted,
+                           "episodes": bt.episodes, "caveat": caveat})
         return
     table = Table(title=f"Backtest on {source}: probability given to the observed outcome "
                         "(leave-one-out)")
@@ -137,7 +137,7 @@ def calibrate(ties: Annotated[Path, typer.Option(help="Your copy of TIESv4-1.xls
     with err.status("fitting (simulated method of moments, then a case bootstrap)..."):
         cal = fit(frame, runs, bootstrap)
     if as_json:
-        print(json.dumps(dataclasses.asdict(cal), indent=2))
+        guards.print_json(dataclasses.asdict(cal))
         return
     table = Table(title=f"Calibration to TIES ({cal.n_cases:,} coded cases; {cal.runs:,} runs "
                         f"per evaluation; {cal.bootstrap} bootstrap refits)")

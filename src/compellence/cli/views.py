@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from compellence.cli import guards
 from compellence.cli.common import (
     CAVEAT,
     ExpOpt,
@@ -58,7 +58,8 @@ def report(scenario: ScenarioArg,
            experiment: ExpOpt = None,
            outcome: Annotated[str, typer.Option(help="Outcome for the results sections.")]
            = "deal",
-           threshold: Annotated[float, typer.Option(min=0.0, max=1.0)] = 0.5,
+           threshold: Annotated[float, typer.Option(min=0.0, max=1.0,
+                                                    callback=guards.finite)] = 0.5,
            fmt: Annotated[str | None, typer.Option("--format", help="Also write the figures "
                                                    "as png or svg files.")] = None,
            with_claims: Annotated[bool, typer.Option("--claims/--no-claims")] = True,
@@ -69,8 +70,7 @@ def report(scenario: ScenarioArg,
     from compellence.engine import simulate
     from compellence.report.html import build_report
 
-    if output.suffix != ".html":
-        _fail(f"{output}: the report is an .html file")
+    guards.output(output, (".html",), "--output")
     if fmt not in (None, "png", "svg"):
         _fail(f"--format {fmt!r}: expected png or svg")
     sc = _load(scenario, sets)
@@ -113,6 +113,7 @@ def compare(a: Annotated[str, typer.Argument(help="A scenario.")],
     from compellence.engine import simulate
     from compellence.report.html import build_report
 
+    guards.output(report_file, (".html",), "--report")
     sa = _load(a)
     try:
         sb = _scenario_or_strategy(sa, b)
@@ -123,7 +124,7 @@ def compare(a: Annotated[str, typer.Argument(help="A scenario.")],
     rb = simulate(sb, runs=runs, trajectories=True)
     labels = [sa.name, sb.name]
     if as_json:
-        print(json.dumps({"a": ra.to_dict(), "b": rb.to_dict()}, indent=2))
+        guards.print_json({"a": ra.to_dict(), "b": rb.to_dict()})
     else:
         table = Table(title=f"{labels[0]}  vs  {labels[1]}  ({runs:,} runs each)")
         table.add_column("outcome")
@@ -151,7 +152,10 @@ def compare(a: Annotated[str, typer.Argument(help="A scenario.")],
         out.print(tt)
         out.print(f"[dim]{CAVEAT}[/]")
     if report_file is not None:
-        report_file.write_text(build_report([sa, sb], [ra, rb], labels), encoding="utf-8")
+        try:
+            report_file.write_text(build_report([sa, sb], [ra, rb], labels), encoding="utf-8")
+        except OSError as exc:
+            _fail(f"{report_file}: cannot write: {exc}")
         if not as_json:
             out.print(f"Comparison report written to {report_file}")
 

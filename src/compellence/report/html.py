@@ -16,9 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from compellence import __version__
 from compellence.engine.results import Results
 from compellence.model.core import ACTIONS
+from compellence.provenance import MODEL_VERSION, PACKAGE_VERSION, RNG_SCHEME
 from compellence.report import figures as fg
 from compellence.scenario.distributions import _Dist
 from compellence.scenario.schema import Scenario
@@ -140,7 +140,8 @@ def build_report(scenarios: list[Scenario], results: list[Results], labels: list
     by_key = {f.key: f for f in figs}
     title = " vs ".join(labels) if len(labels) > 1 else f"{sc.name}: {sc.title}"
     body = [f"<h1>{_e(title)}</h1>",
-            f"<p class='muted'>compellence {__version__}, "
+            f"<p class='muted' id='provenance'>compellence {PACKAGE_VERSION} (model "
+            f"{MODEL_VERSION}, random numbers {RNG_SCHEME}), "
             f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; " +
             "; ".join(f"{_e(lab)}: {r.n:,} runs, seed {r.seed}, horizon {r.horizon} rounds"
                       for lab, r in zip(labels, results, strict=True)) + "</p>",
