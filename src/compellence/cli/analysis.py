@@ -108,6 +108,7 @@ def sweep(scenario: ScenarioArg,
         design = dz.sobol(ranges, sobol_n, seed)
     else:
         design = dz.grid(ranges)
+    guards.estimate(len(design.points) * runs, sc.horizon, None, keeps_table=False)
     res = _run_design(sc, design, out_file, runs, seed, workers, scheduler, store_runs, batch)
     out.print(f"experiment {res.experiment}: {res.total:,} design points × {runs} runs "
               f"({res.computed:,} computed now) in {out_file}")

@@ -105,7 +105,7 @@ def _check_schema_version(data: dict[str, Any], source: str) -> None:
                             "compellence")
     if version < current:  # pragma: no cover - no older format exists yet
         raise ScenarioError(source, "schema_version", f"scenario format {version} is no "
-                            f"longer read (current {current}); see docs/model.md")
+                            f"longer read (current {current})")
 
 
 def _locate(ref: str, base_dir: Path | None) -> tuple[str, str, Path | None]:
