@@ -3,8 +3,9 @@
 Starts `compellence app` on 127.0.0.1 (a free port), sends ``--requests`` POSTs to
 /api/run from ``--clients`` threads, including requests the server must refuse (a
 foreign Host, runs × horizon over the bound, an oversized body), and reports the
-latency of the answered runs, how many were refused with 429 (busy) and the server's
-peak resident memory (VmHWM). Never points at anything but 127.0.0.1.
+latency of the answered runs (a client told 429, busy, waits 0.25 s and asks again),
+how many 429 answers were given and the server's peak resident memory (VmHWM).
+Never points at anything but 127.0.0.1.
 
     python benchmarks/app_load.py --requests 40 --clients 4 --runs 10000
 """
@@ -56,9 +57,18 @@ def main() -> None:
         httpx.post(url + "/api/run", json={"runs": 100}, timeout=120)  # warm-up (compile)
         base_rss = _peak_rss_mb(proc.pid)
 
+        retries = [0]
+
         def one(k: int) -> tuple[int, float]:
+            # a client told 429 (busy) waits a quarter second and asks again, up to 40 times
             t0 = time.perf_counter()
-            r = httpx.post(url + "/api/run", json={"runs": args.runs, "seed": k}, timeout=120)
+            for _ in range(40):
+                r = httpx.post(url + "/api/run", json={"runs": args.runs, "seed": k},
+                               timeout=120)
+                if r.status_code != 429:
+                    break
+                retries[0] += 1
+                time.sleep(0.25)
             return r.status_code, time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -75,12 +85,14 @@ def main() -> None:
         ok = sorted(s for code, s in answers if code == 200)
         busy = sum(code == 429 for code, _ in answers)
         print(f"{args.requests} requests of {args.runs:,} runs from {args.clients} clients "
-              f"in {wall:.1f} s: {len(ok)} answered, {busy} refused busy (429), "
-              f"{len(answers) - len(ok) - busy} other")
+              f"in {wall:.1f} s: {len(ok)} answered, {busy} still busy (429) after retries, "
+              f"{len(answers) - len(ok) - busy} other; {retries[0]} answers of 429 (busy) "
+              "along the way")
         if ok:
-            q = statistics.quantiles(ok, n=20) if len(ok) > 1 else [ok[0]] * 19
-            print(f"latency of answered runs: median {statistics.median(ok):.2f} s, "
-                  f"p95 {q[18]:.2f} s, max {ok[-1]:.2f} s")
+            q = statistics.quantiles(ok, n=20, method="inclusive") if len(ok) > 1 \
+                else [ok[0]] * 19
+            print(f"latency of answered runs (retries included): median "
+                  f"{statistics.median(ok):.2f} s, p95 {q[18]:.2f} s, max {ok[-1]:.2f} s")
         for what, r in hostile.items():
             print(f"{what}: {r.status_code} {r.json().get('error', '')[:70]}")
         print(f"server peak memory: {_peak_rss_mb(proc.pid):.0f} MB "
