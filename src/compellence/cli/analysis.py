@@ -30,6 +30,18 @@ from compellence.cli.common import (
 from compellence.scenario.loader import ScenarioError
 
 
+def _interrupted(store, total: int, out_file: Path) -> None:
+    """Report what an interrupted sweep kept (a half-written batch is rolled back)."""
+    import contextlib
+
+    with contextlib.suppress(Exception):
+        store.con.execute("rollback")
+    done = len(store.done_points(store.resolve(None)))
+    err.print(f"interrupted: {done} of {total} points are stored in {out_file}; run the "
+              "same command again to resume")
+    raise typer.Exit(130)
+
+
 def _run_design(sc, design, out_file: Path, runs: int, seed: int, workers: int,
                 scheduler: str | None, store_runs: bool, batch: int):
     import duckdb
@@ -61,14 +73,19 @@ def _run_design(sc, design, out_file: Path, runs: int, seed: int, workers: int,
                                scheduler=scheduler, store_runs=store_runs, batch=batch,
                                command=command, progress=advance)
     except KeyboardInterrupt:
-        done = len(store.done_points(store.resolve(None)))
-        err.print(f"interrupted: {done} of {len(design.points)} points are stored in "
-                  f"{out_file}; run the same command again to resume")
-        raise typer.Exit(130) from None
+        _interrupted(store, len(design.points), out_file)
     except (SweepError, StoreError) as exc:
         _fail(str(exc))
     except duckdb.Error as exc:
+        # Ctrl-C while DuckDB is busy arrives as DuckDB's own interrupt error
+        if isinstance(exc, duckdb.InterruptException) or "KeyboardInterrupt" in str(exc):
+            _interrupted(store, len(design.points), out_file)
         _fail(f"{out_file}: the results file is damaged or unreadable ({exc})")
+    except RuntimeError as exc:
+        # ... or, while DuckDB scans a pandas frame, as RuntimeError("Query interrupted")
+        if "interrupted" not in str(exc).lower():
+            raise
+        _interrupted(store, len(design.points), out_file)
     finally:
         store.close()
     return result

@@ -118,7 +118,7 @@ def estimate(runs: int, horizon: int, out_file: Path | None, keeps_table: bool,
     work = runs * horizon
     if work > ESTIMATE_ABOVE and not quiet:
         mem = f"about {table_bytes / 1e9:,.1f} GB for the per-run table" if keeps_table \
-            else "bounded memory (streaming)"
+            else "bounded memory (no per-run table is kept)"
         minutes = work / RUN_ROUNDS_PER_SECOND / 60
         err.print(f"[dim]estimate: {runs:,} runs × {horizon} rounds ≈ {minutes:,.1f} min "
                   f"(compiled backend, 2 cores), {mem}[/]", highlight=False)
