@@ -84,8 +84,9 @@ SLIDERS: list[tuple[str, str, float, float, float]] = [
 TRAJ = ("economy", "unrest", "base", "trust")
 MAX_RUNS = 100_000
 #: Largest runs × horizon (× 2 with a comparison) one request may ask for: 100,000 runs
-#: at the built-ins' 24-round horizon with a comparison, ~5 s on one core (see
-#: benchmarks/app_load.py); the command line has no such limit.
+#: at the built-ins' 24-round horizon with a comparison, the page's largest ordinary
+#: request (6.9 s and 645 MB peak on the 2-core dev machine under load 3: docs/report.md);
+#: the command line has no such limit.
 MAX_RUN_ROUNDS = 4_800_000
 #: Largest request body in bytes: an uploaded scenario is a few kB (loader.MAX_BYTES).
 MAX_BODY = 2 * MAX_BYTES
