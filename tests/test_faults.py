@@ -53,11 +53,27 @@ WRITERS = [
 FAULTS = ["bad suffix", "no such folder", "a folder", "parent is a file"]
 
 
+def _no_work(monkeypatch) -> None:
+    """Make every computation the writing commands start fail loudly: a path check that
+    comes first never reaches them."""
+    import compellence.analysis.discovery as discovery
+    import compellence.engine as engine
+    import compellence.game.tree as tree
+
+    def computed(*_a, **_k):
+        raise AssertionError("computed before checking the output path")
+
+    for module, name in ((engine, "simulate"), (sw, "run_sweep"), (tree, "build_game"),
+                         (discovery, "discover")):
+        monkeypatch.setattr(module, name, computed)
+
+
 @pytest.mark.parametrize("fault", FAULTS)
 @pytest.mark.parametrize("cmd,opt,suffix", WRITERS,
                          ids=[f"{w[0][0]}{w[1]}" for w in WRITERS])
 def test_every_output_option_is_checked_before_any_work(tmp_path, results_file, cmd, opt,
-                                                        suffix, fault):
+                                                        suffix, fault, monkeypatch):
+    _no_work(monkeypatch)
     (tmp_path / "dir").mkdir()
     (tmp_path / "file").write_text("x")
     target = {"bad suffix": tmp_path / "out.txt",
@@ -74,6 +90,25 @@ def test_every_output_option_is_checked_before_any_work(tmp_path, results_file, 
     msg = _one_line_exit_2([*args, opt, str(target)])
     assert str(target) in msg
     assert not side.exists()
+
+
+@pytest.mark.parametrize("cmd,opt,suffix", WRITERS,
+                         ids=[f"{w[0][0]}{w[1]}" for w in WRITERS])
+def test_the_no_work_guard_reaches_every_command(tmp_path, results_file, cmd, opt, suffix,
+                                                 monkeypatch):
+    """With a good output path the same commands do reach the patched computation (so the
+    test above would see work done before a path check), except results export, which
+    computes nothing."""
+    _no_work(monkeypatch)
+    args = [a.replace("{db}", str(results_file)) for a in cmd]
+    if args[0] == "sensitivity":
+        args += ["--out", str(tmp_path / "side.duckdb")]
+    res = runner.invoke(app, [*args, opt, str(tmp_path / f"ok{suffix}")])
+    if args[:2] == ["results", "export"]:
+        assert res.exit_code == 0
+    else:
+        assert isinstance(res.exception, AssertionError), (args, res.output)
+        assert "computed before" in str(res.exception)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
