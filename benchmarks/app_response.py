@@ -26,7 +26,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=15)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    client = TestClient(create_app())
+    client = TestClient(create_app(), base_url="http://127.0.0.1")
     client.post("/api/run", json={"runs": 100})            # warm-up (imports, caches)
     sc = load_scenario("iran-2025-surrender")
     api, engine = [], []

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from compellence.app.server import create_app
 
-client = TestClient(create_app())
+client = TestClient(create_app(), base_url="http://127.0.0.1")
 
 
 def test_catalog_and_run():

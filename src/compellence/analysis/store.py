@@ -4,15 +4,20 @@ Tables (``SCHEMA_VERSION`` in ``meta``):
 - ``meta(key, value)``: the storage schema version and the package that wrote it;
 - ``experiments``: one row per experiment (id, date, package version, scenario
   name and full validated scenario as JSON, design spec, seed, runs per point,
-  number of points, the command line);
+  number of points, the command line, the model version and random-number scheme);
 - ``points(experiment, point, seed, params)``: the whole design, written first
   (params as JSON);
 - ``aggregates(experiment, point, ...)``: outcome shares and means per point,
   written as points complete, one transaction per batch;
 - ``runs(experiment, point, run, ...)``: per-run outcomes, only with --store-runs.
 
-An experiment's id is a hash of its scenario, design, seed and runs, so the
-same command finds its own experiment and resumes it.
+An experiment's id is a hash of everything that determines its numbers: the
+scenario, the design spec and every design point's values, the seed, the runs, the
+package and model versions and the random-number scheme (:mod:`compellence.provenance`).
+The same command under the same versions finds its own experiment and resumes it;
+any change starts a new experiment instead of mixing results. Version 1 files are
+migrated in place (their experiments' model version reads ``unknown``, so they are
+shown and exported but never resumed).
 """
 
 from __future__ import annotations
@@ -25,9 +30,11 @@ from typing import Any
 
 import pandas as pd
 
-from compellence import __version__
+from compellence.provenance import stamp
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: What a migrated version-1 experiment records as its model version and scheme.
+UNKNOWN = "unknown (stored before provenance)"
 
 #: Columns of the aggregates table, in order (shares and means over a point's runs).
 AGGREGATES = ("ongoing", "capitulation", "deal", "war", "collapse", "leader_killed",
@@ -39,9 +46,20 @@ class StoreError(RuntimeError):
     """The results file cannot be used: names the file and what is wrong."""
 
 
-def experiment_id(scenario_json: str, spec: dict[str, Any], seed: int, runs: int) -> str:
-    """Stable id of an experiment (scenario, design, seed, runs per point)."""
-    text = json.dumps({"s": scenario_json, "d": spec, "seed": seed, "runs": runs},
+def points_digest(points: pd.DataFrame, seeds: list[int]) -> str:
+    """A hash of every design point's values (as stored: JSON) and seed."""
+    text = json.dumps({"cols": list(points.columns),
+                       "rows": [json.dumps(r) for r in points.to_dict("records")],
+                       "seeds": [int(s) for s in seeds]})
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def experiment_id(scenario_json: str, spec: dict[str, Any], seed: int, runs: int,
+                  digest: str = "", provenance: dict[str, str] | None = None) -> str:
+    """Stable id of an experiment: scenario, design spec and points, seed, runs per point,
+    package and model version, random-number scheme."""
+    text = json.dumps({"s": scenario_json, "d": spec, "seed": seed, "runs": runs,
+                       "points": digest, "provenance": provenance or stamp()},
                       sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -68,6 +86,9 @@ class Store:
         if "meta" in tables:
             row = self.con.execute("select value from meta where key = 'schema_version'"
                                    ).fetchone()
+            if row is not None and row[0] == "1":
+                self._migrate_1()
+                return
             if row is None or int(row[0]) != SCHEMA_VERSION:
                 found = row[0] if row else "none"
                 raise StoreError(f"{self.path}: results schema version {found}, this "
@@ -80,10 +101,11 @@ class Store:
         self.con.execute("begin")
         self.con.execute("create table meta(key varchar primary key, value varchar)")
         self.con.execute("insert into meta values ('schema_version', ?), ('package', ?)",
-                         [str(SCHEMA_VERSION), f"compellence {__version__}"])
+                         [str(SCHEMA_VERSION), stamp()["package"]])
         self.con.execute("""create table experiments(id varchar primary key, created timestamp,
             package varchar, scenario_name varchar, scenario_json varchar, design_json varchar,
-            seed bigint, runs_per_point integer, n_points integer, command varchar)""")
+            seed bigint, runs_per_point integer, n_points integer, command varchar,
+            model_version varchar, rng_scheme varchar)""")
         self.con.execute("""create table points(experiment varchar, point integer, seed ubigint,
             params varchar, primary key (experiment, point))""")
         self.con.execute(f"""create table aggregates(experiment varchar, point integer, {aggs},
@@ -91,6 +113,16 @@ class Store:
         self.con.execute("""create table runs(experiment varchar, point integer, run integer,
             outcome varchar, rounds integer, martyred boolean, leader_generation integer,
             p_capitulate double, p_deal double)""")
+        self.con.execute("commit")
+
+    def _migrate_1(self) -> None:
+        """Version 1 → 2: add the model version and scheme columns (unknown for old rows)."""
+        self.con.execute("begin")
+        for col in ("model_version", "rng_scheme"):
+            self.con.execute(f"alter table experiments add column {col} varchar")
+            self.con.execute(f"update experiments set {col} = ?", [UNKNOWN])
+        self.con.execute("update meta set value = ? where key = 'schema_version'",
+                         [str(SCHEMA_VERSION)])
         self.con.execute("commit")
 
     def close(self) -> None:
@@ -105,10 +137,11 @@ class Store:
                        seeds: list[int], command: str) -> None:
         """Record an experiment and its whole design (before any point is computed)."""
         self.con.execute("begin")
-        self.con.execute("insert into experiments values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         [exp, datetime.now(UTC).replace(tzinfo=None), __version__,
+        prov = stamp()
+        self.con.execute("insert into experiments values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         [exp, datetime.now(UTC).replace(tzinfo=None), prov["package_version"],
                           scenario_name, scenario_json, json.dumps(spec), seed, runs,
-                          len(points), command])
+                          len(points), command, prov["model_version"], prov["rng_scheme"]])
         rows = pd.DataFrame({"experiment": exp, "point": range(len(points)),
                              "seed": seeds,
                              "params": [json.dumps(r) for r in points.to_dict("records")]})
@@ -116,6 +149,18 @@ class Store:
         self.con.execute("insert into points select * from new_points")
         self.con.unregister("new_points")
         self.con.execute("commit")
+
+    def stored_design(self, exp: str) -> tuple[list[dict[str, Any]], list[int]]:
+        """The design points (as parameter dicts) and seeds stored for an experiment."""
+        rows = self.con.execute("select params, seed from points where experiment = ? "
+                                "order by point", [exp]).fetchall()
+        return [json.loads(p) for p, _ in rows], [int(s) for _, s in rows]
+
+    def provenance(self, exp: str) -> dict[str, str]:
+        """The package, model version and random-number scheme an experiment was made with."""
+        row = self.con.execute("select package, model_version, rng_scheme from experiments "
+                               "where id = ?", [exp]).fetchone()
+        return {"package_version": row[0], "model_version": row[1], "rng_scheme": row[2]}
 
     def done_points(self, exp: str) -> set[int]:
         return {r[0] for r in self.con.execute(
@@ -142,7 +187,8 @@ class Store:
     def experiments(self) -> pd.DataFrame:
         """All experiments with their progress."""
         return self.con.execute("""select e.id, e.created, e.scenario_name, e.runs_per_point,
-            e.n_points, count(a.point) as done, e.package, e.command from experiments e
+            e.n_points, count(a.point) as done, e.package, e.model_version, e.rng_scheme,
+            e.command from experiments e
             left join aggregates a on a.experiment = e.id group by all order by e.created
             """).df()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -12,7 +11,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from compellence.cli import fmt
+from compellence.cli import fmt, guards
 from compellence.cli.common import (
     CAVEAT,
     ExpOpt,
@@ -33,9 +32,24 @@ from compellence.cli.common import (
 )
 
 
+def _interrupted(store, total: int, out_file: Path) -> None:
+    """Report what an interrupted sweep kept (a half-written batch is rolled back)."""
+    import contextlib
+
+    with contextlib.suppress(Exception):
+        store.con.execute("rollback")
+    done = len(store.done_points(store.resolve(None)))
+    err.print(f"interrupted: {done} of {total} points are stored in {out_file}; run the "
+              "same command again to resume")
+    raise typer.Exit(130)
+
+
 def _run_design(sc, design, out_file: Path, runs: int, seed: int, workers: int,
                 scheduler: str | None, store_runs: bool, batch: int):
-    from compellence.analysis.sweep import run_sweep
+    import duckdb
+
+    from compellence.analysis.store import StoreError
+    from compellence.analysis.sweep import SweepError, run_sweep
 
     store = _open_store(out_file)
     command = "compellence " + " ".join(sys.argv[1:])
@@ -61,10 +75,19 @@ def _run_design(sc, design, out_file: Path, runs: int, seed: int, workers: int,
                                scheduler=scheduler, store_runs=store_runs, batch=batch,
                                command=command, progress=advance)
     except KeyboardInterrupt:
-        done = len(store.done_points(store.resolve(None)))
-        err.print(f"interrupted: {done} of {len(design.points)} points are stored in "
-                  f"{out_file}; run the same command again to resume")
-        raise typer.Exit(130) from None
+        _interrupted(store, len(design.points), out_file)
+    except (SweepError, StoreError) as exc:
+        _fail(str(exc))
+    except duckdb.Error as exc:
+        # Ctrl-C while DuckDB is busy arrives as DuckDB's own interrupt error
+        if isinstance(exc, duckdb.InterruptException) or "KeyboardInterrupt" in str(exc):
+            _interrupted(store, len(design.points), out_file)
+        _fail(f"{out_file}: the results file is damaged or unreadable ({exc})")
+    except RuntimeError as exc:
+        # ... or, while DuckDB scans a pandas frame, as RuntimeError("Query interrupted")
+        if "interrupted" not in str(exc).lower():
+            raise
+        _interrupted(store, len(design.points), out_file)
     finally:
         store.close()
     return result
@@ -98,17 +121,19 @@ def sweep(scenario: ScenarioArg,
     sc = _load(scenario, sets)
     seed = sc.seed if seed is None else seed
     ranges = _params(params, grid=not (lhs_n or sobol_n))
+    guards.output(out_file, (".duckdb", ".db"), "--out")
     if lhs_n:
         design = dz.lhs(ranges, lhs_n, seed)
     elif sobol_n:
         design = dz.sobol(ranges, sobol_n, seed)
     else:
         design = dz.grid(ranges)
+    guards.estimate(len(design.points) * runs, sc.horizon, None, keeps_table=False)
     res = _run_design(sc, design, out_file, runs, seed, workers, scheduler, store_runs, batch)
     if as_json:
-        print(json.dumps({"experiment": res.experiment, "points": res.total,
+        guards.print_json({"experiment": res.experiment, "points": res.total,
                           "computed_now": res.computed, "runs_per_point": runs,
-                          "file": str(out_file)}))
+                          "file": str(out_file)})
         return
     out.print(f"experiment {res.experiment}: {res.total:,} design points × {runs} runs "
               f"({res.computed:,} computed now) in {out_file}")
@@ -127,18 +152,20 @@ def results_list(file: DbArg, as_json: JsonOpt = False) -> None:
     """The experiments in a results file."""
     store = _open_store(file, create=False)
     frame = store.experiments()
-    cols = ["id", "created", "scenario_name", "runs_per_point", "n_points", "done", "package"]
+    cols = ["id", "created", "scenario_name", "runs_per_point", "n_points", "done", "package",
+            "model_version"]
     if as_json:
-        print(frame[cols].astype({"created": str}).to_json(orient="records", indent=2))
+        guards.print_json(frame[cols].astype({"created": str}).to_dict("records"))
         return
     table = fmt.table(str(file))
-    for col in ("id", "created", "scenario", "runs/pt", "points", "done", "version"):
+    for col in ("id", "created", "scenario", "runs/pt", "points", "done", "version",
+                "model"):
         fmt.column(table, col, right=col in ("runs/pt", "points", "done"),
                    no_wrap=col != "scenario")
     for r in frame.itertuples():
         table.add_row(r.id[:8], str(r.created)[:16], r.scenario_name,
                       fmt.count(r.runs_per_point), fmt.count(r.n_points), fmt.count(r.done),
-                      str(r.package).removeprefix("compellence "))
+                      str(r.package).removeprefix("compellence "), str(r.model_version))
     out.print(table)
 
 
@@ -165,9 +192,9 @@ def results_show(file: DbArg,
         for i, r in enumerate(frame.drop(columns=["seed"]).head(limit).to_dict("records")):
             r["ci95"] = {c: [v[i].low, v[i].high] for c, v in ivs.items()}
             rows.append(r)
-        print(json.dumps({"experiment": exp, "scenario": meta["scenario_name"],
+        guards.print_json({"experiment": exp, "scenario": meta["scenario_name"],
                           "design": meta["design"]["kind"], "runs_per_point": runs,
-                          "points": rows}, indent=2, default=float))
+                          "points": rows})
         return
     out.print(f"experiment {exp}: {meta['scenario_name']}, {meta['design']['kind']} design, "
               f"{runs} runs per point, {len(frame)}/{meta['n_points']} points stored")
@@ -204,18 +231,11 @@ def results_export(file: DbArg,
                    experiment: ExpOpt = None,
                    as_json: JsonOpt = False) -> None:
     """Export an experiment's design points and aggregates to Parquet or CSV."""
-    if output.suffix not in (".parquet", ".csv"):
-        _fail(f"{output}: expected a .parquet or .csv file name")
+    guards.output(output, (".parquet", ".csv"), "--output")
     _, exp, frame = _experiment_table(file, experiment)
-    try:
-        if output.suffix == ".csv":
-            frame.to_csv(output, index=False)
-        else:
-            frame.to_parquet(output, index=False)
-    except OSError as exc:
-        _fail(f"{output}: cannot write: {exc}")
+    guards.write_frame(frame, output)
     if as_json:
-        print(json.dumps({"experiment": exp, "points": len(frame), "output": str(output)}))
+        guards.print_json({"experiment": exp, "points": len(frame), "output": str(output)})
         return
     out.print(f"{len(frame)} design points of experiment {exp} written to {output}")
 
@@ -254,11 +274,11 @@ def sensitivity(scenario: ScenarioArg,
         _fail(f"--method {method!r}: expected sobol or morris")
     if outcome not in AGGREGATES:
         _fail(f"--outcome {outcome!r}: expected one of {', '.join(AGGREGATES)}")
-    if plot is not None and plot.suffix not in (".png", ".svg"):
-        _fail(f"{plot}: --plot expects a .png or .svg file name")
+    guards.output(plot, (".png", ".svg"), "--plot")
     sc = _load(scenario, sets)
     seed = sc.seed if seed is None else seed
     ranges = _params(params, grid=False)
+    guards.output(out_file, (".duckdb", ".db"), "--out")
     design = (dz.sobol if method == "sobol" else dz.morris)(ranges, n, seed)
     res = _run_design(sc, design, out_file, runs, seed, workers, scheduler, False, batch)
     store = _open_store(out_file)
@@ -281,10 +301,9 @@ def sensitivity(scenario: ScenarioArg,
         table.add_row(str(row["parameter"]), *cells)
     problems = sens.warnings(indices, n)
     if as_json:
-        print(json.dumps({"method": method, "outcome": outcome, "n": n, "runs": runs,
+        guards.print_json({"method": method, "outcome": outcome, "n": n, "runs": runs,
                           "points": len(design.points), "experiment": res.experiment,
-                          "indices": indices.to_dict("records"), "warnings": problems},
-                         indent=2))
+                          "indices": indices.to_dict("records"), "warnings": problems})
         return
     out.print(table)
     if problems:
@@ -300,7 +319,8 @@ def discover(file: Annotated[Path, typer.Argument(
                  metavar="FILE", help="DuckDB results file of a sweep.")],
              outcome: Annotated[str, typer.Option(help="Outcome share to explain.")] = "deal",
              threshold: Annotated[float, typer.Option(min=0.0, max=1.0, help="A point is a "
-                                                      "case when its share >= this.")] = 0.5,
+                                                      "case when its share >= this.",
+                                                      callback=guards.finite)] = 0.5,
              experiment: ExpOpt = None,
              plot: Annotated[Path | None, typer.Option(help="Peeling trajectory .png/.svg")]
              = None,
@@ -312,6 +332,7 @@ def discover(file: Annotated[Path, typer.Argument(
 
     if outcome not in AGGREGATES:
         _fail(f"--outcome {outcome!r}: expected one of {', '.join(AGGREGATES)}")
+    guards.output(plot, (".png", ".svg"), "--plot")
     store, exp, frame = _experiment_table(file, experiment)
     params = [p["path"] for p in store.meta(exp)["design"]["params"]]
     try:
@@ -320,11 +341,11 @@ def discover(file: Annotated[Path, typer.Argument(
         _fail(f"{file}: {exc}")
         raise
     if as_json:
-        print(json.dumps({"experiment": exp, "outcome": outcome, "threshold": threshold,
+        guards.print_json({"experiment": exp, "outcome": outcome, "threshold": threshold,
                           "cases": box.cases, "points": len(frame), "coverage": box.coverage,
                           "density": box.density, "mass": box.mass,
                           "limits": {str(k): {"low": float(r["low"]), "high": float(r["high"])}
-                                     for k, r in box.limits.iterrows()}}, indent=2))
+                                     for k, r in box.limits.iterrows()}})
         return
     out.print(f"PRIM on experiment {exp}: {box.cases} of {len(frame)} points have "
               f"{outcome} >= {threshold}")
@@ -363,7 +384,8 @@ def robust(scenario: ScenarioArg,
            runs: Annotated[int, typer.Option(min=1, help="Runs per point and strategy.")]
            = 300,
            seed: SeedOpt = None,
-           satisfice: Annotated[float, typer.Option(help="Value a point must reach.")] = 0.3,
+           satisfice: Annotated[float, typer.Option(help="Value a point must reach.",
+                                                    callback=guards.finite)] = 0.3,
            as_json: JsonOpt = False,
            sets: SetOpt = None) -> None:
     """Which coercer strategy holds up when the leader's type is uncertain."""
@@ -389,11 +411,10 @@ def robust(scenario: ScenarioArg,
     if as_json:
         ivs = rb.intervals(res, satisfice)
         rows = [{**r, "intervals": ivs[r["strategy"]]} for r in res.table.to_dict("records")]
-        print(json.dumps({"types": mix, "values": res.values, "satisfice": satisfice,
+        guards.print_json({"types": mix, "values": res.values, "satisfice": satisfice,
                           "strategies": rows, "best": best,
                           "tie_rule": "a strategy ties with the best when the 95% paired "
-                                      "bootstrap interval of their difference contains 0"},
-                         indent=2))
+                                      "bootstrap interval of their difference contains 0"})
         return
     _print_robust(res, best, mix, samples, runs, satisfice)
 

@@ -119,12 +119,17 @@ def _params(specs: list[str] | None, grid: bool):
 
 
 def _open_store(path: Path, create: bool = True):
+    import duckdb
+
     from compellence.analysis.store import Store, StoreError
 
     try:
         return Store(path, create=create)
     except StoreError as exc:
         _fail(str(exc))
+        raise
+    except duckdb.Error as exc:
+        _fail(f"{path}: the results file is damaged or unreadable ({exc})")
         raise
 
 
@@ -133,11 +138,16 @@ ExpOpt = Annotated[str | None, typer.Option("--experiment", help="Experiment id 
 
 
 def _experiment_table(file: Path, experiment: str | None):
+    import duckdb
+
     from compellence.analysis.store import StoreError
 
     store = _open_store(file, create=False)
     try:
         exp = store.resolve(experiment)
+        return store, exp, store.table(exp)
     except StoreError as exc:
         _fail(str(exc))
-    return store, exp, store.table(exp)
+    except duckdb.Error as exc:
+        _fail(f"{file}: the results file is damaged or unreadable ({exc})")
+    raise AssertionError("unreachable")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from compellence.cli import fmt
+from compellence.cli import fmt, guards
 from compellence.cli.common import (
     CAVEAT,
     JsonOpt,
@@ -53,10 +52,9 @@ def run(scenario: ScenarioArg,
     from compellence.engine import BACKENDS, simulate
     from compellence.engine.stream import simulate_stream
 
-    if out_file is not None and out_file.suffix not in (".parquet", ".csv"):
-        _fail(f"{out_file}: --out expects a .parquet or .csv file name")
-    if traj_file is not None and traj_file.suffix != ".csv":
-        _fail(f"{traj_file}: --trajectories expects a .csv file name")
+    guards.output(out_file, (".parquet", ".csv"), "--out")
+    guards.output(traj_file, (".csv",), "--trajectories")
+    guards.runs_cap(runs)
     if backend not in BACKENDS:
         _fail(f"--backend {backend!r}: expected one of {', '.join(BACKENDS)}")
     sc = _load(scenario, sets)
@@ -66,6 +64,7 @@ def run(scenario: ScenarioArg,
                                                    and not want)
     if streaming and (out_file is not None or want):
         _fail("--stream keeps no per-run table: drop --out and --trajectories")
+    guards.estimate(n, sc.horizon, out_file, keeps_table=not streaming)
     try:
         from compellence.engine import resolve_backend
         resolve_backend(sc, backend, want)
@@ -95,13 +94,7 @@ def run(scenario: ScenarioArg,
         frame = res.runs.assign(outcome=res.runs["outcome"].astype(str))
         drawn = sampled_columns(sc, res.seed, res.n)
         frame = frame.join(drawn.set_axis(frame.index)) if len(drawn.columns) else frame
-        try:
-            if out_file.suffix == ".csv":
-                frame.to_csv(out_file, index=False)
-            else:
-                frame.to_parquet(out_file, index=False)
-        except OSError as exc:
-            _fail(f"{out_file}: cannot write: {exc}")
+        guards.write_frame(frame, out_file)
     if traj_file is not None:
         try:
             res.trajectory_frame().to_csv(traj_file, index=False)
@@ -117,7 +110,7 @@ def run(scenario: ScenarioArg,
             sw = runs_frame["switched_round"]
             data["events"]["switched_median_round"] = (float(sw[sw >= 0].median())
                                                        if (sw >= 0).any() else None)
-        print(json.dumps(data, indent=2))
+        guards.print_json(data)
         return
     _print_run(sc, res, out_file)
 
@@ -191,8 +184,7 @@ def explain(scenario: ScenarioArg,
         dec = match[0]
     ending = _run_ending(sc, run_index, seed)
     if as_json:
-        print(json.dumps({"scenario": sc.name, "run": run_index, **dec, "ending": ending},
-                         indent=2))
+        guards.print_json({"scenario": sc.name, "run": run_index, **dec, "ending": ending})
         return
     act = ACTIONS[dec["action"]]
     out.print(f"[bold]{sc.name}[/], run {run_index}, round {dec['round']}: the leader chose "
@@ -298,10 +290,9 @@ def claims(runs: Annotated[int | None, typer.Option(min=50, help="Runs per ensem
             if r.number in regions:
                 row["map"] = regions[r.number].to_dict()
             rows.append(row)
-        print(json.dumps({"runs": n, "all_hold": all_hold,
-                          "verdicts": {str(r.number): r.verdict for r in results},
-                          "claims": rows, "map": cmap.to_dict() if cmap else None},
-                         indent=2, default=float))
+        guards.print_json({"runs": n, "all_hold": all_hold,
+                           "verdicts": {str(r.number): r.verdict for r in results},
+                           "claims": rows, "map": cmap.to_dict() if cmap else None})
     else:
         _print_claims(results, regions, n, cmap)
     raise typer.Exit(1 if require_hold and not all_hold else 0)
@@ -386,13 +377,13 @@ def scenarios(show: Annotated[str | None, typer.Option(
                   f"{', '.join(names)})")
         text = scenario_text(show)
         if as_json:
-            print(json.dumps({"name": show, "toml": text}, indent=2))
+            guards.print_json({"name": show, "toml": text})
         else:
             print(text, end="" if text.endswith("\n") else "\n")
         return
     rows = [{"name": n, "title": str(load_raw(n)[0].get("title", ""))} for n in names]
     if as_json:
-        print(json.dumps(rows, indent=2))
+        guards.print_json(rows)
         return
     table = fmt.table("Built-in scenarios")
     fmt.column(table, "name", no_wrap=True)
@@ -419,13 +410,12 @@ def strategies(show: Annotated[str | None, typer.Option(
             _fail(f"--show {show!r}: not a built-in strategy (expected one of "
                   f"{', '.join(r['name'] for r in rows)})")
         if as_json:
-            print(json.dumps({k: match[0][k] for k in ("name", "toml")}, indent=2))
+            guards.print_json({k: match[0][k] for k in ("name", "toml")})
         else:
             print(match[0]["toml"], end="")
         return
     if as_json:
-        print(json.dumps([{k: r[k] for k in ("name", "description", "coercer")} for r in rows],
-                         indent=2))
+        guards.print_json([{k: r[k] for k in ("name", "description", "coercer")} for r in rows])
         return
     table = fmt.table("Built-in coercer strategies")
     fmt.column(table, "name", no_wrap=True)
@@ -451,9 +441,9 @@ def params(prefix: Annotated[str | None, typer.Argument(
         _fail(f"{prefix!r}: no parameter name starts with it (try leader, coercer, regime, "
               "dynamics)")
     if as_json:
-        print(json.dumps({"parameters": [p.to_dict() for p in rows],
+        guards.print_json({"parameters": [p.to_dict() for p in rows],
                           "mechanisms": [{"name": n, "default": d, "doc": t}
-                                         for n, d, t in mechanism_switches()]}, indent=2))
+                                         for n, d, t in mechanism_switches()]})
         return
     detail = len(rows) <= 12
     table = fmt.table("Scenario parameters (a number, or a distribution; see `compellence "
@@ -479,4 +469,4 @@ def schema() -> None:
     """Print the JSON Schema of scenario files."""
     from compellence.scenario.schema import Scenario
 
-    print(json.dumps(Scenario.model_json_schema(), indent=2))
+    print(guards.dumps(Scenario.model_json_schema()))

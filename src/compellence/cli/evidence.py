@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from compellence.cli import fmt
+from compellence.cli import fmt, guards
 from compellence.cli.common import (
     CAVEAT,
     JsonOpt,
@@ -60,8 +59,8 @@ def data_baserates(ties: _path_opt("TIES v4.1, TIESv4-1.xls") = None,
                   if (n := ld.share_denominator(name, k, rates))}
            for name, rates in result.items()}
     if as_json:
-        print(json.dumps({**result, "ci95": {name: {k: [i.low, i.high] for k, i in c.items()}
-                                             for name, c in cis.items()}}, indent=2))
+        guards.print_json({**result, "ci95": {name: {k: [i.low, i.high] for k, i in c.items()}
+                                             for name, c in cis.items()}})
         return
     for name, rates in result.items():
         table = fmt.table(name.upper())
@@ -106,7 +105,7 @@ def data_episodes(icb: Annotated[Path, typer.Option(help="Your copy of icb2v14.c
                "demand_types": rows["demand_type"].value_counts().to_dict(),
                "configurations": int(rows["config"].nunique())}
     if as_json:
-        print(json.dumps(summary, indent=2))
+        guards.print_json(summary)
         return
     table = Table(title=f"ICB episodes, mapping {icbmap.MAPPING_VERSION}")
     table.add_column("figure")
@@ -171,11 +170,11 @@ def backtest(episodes: Annotated[str | None, typer.Argument(
               "Outcome classes are coding choices (see each episode's note). A good score here "
               "is consistency with a handful of cases, not a forecast.")
     if as_json:
-        print(json.dumps({"episodes_file": source, "n_episodes": len(eps.episode),
+        guards.print_json({"episodes_file": source, "n_episodes": len(eps.episode),
                           "base_rate_source": "TIES" if ties else "leave-one-out frequencies",
                           "as_coded": bt.as_coded, "seed": bt.seed,
                           "scores": bt.summary, "fitted": bt.fitted, "warnings": bt.warnings,
-                          "episodes": bt.episodes, "caveat": caveat}, indent=2))
+                          "episodes": bt.episodes, "caveat": caveat})
         return
     how = "as coded, no refit" if as_coded else "leave-one-out"
     table = Table(title=f"Backtest on {source}: probability given to the observed outcome "
@@ -244,7 +243,7 @@ def _icb_backtest(icb: Path, archigos: Path | None, split: str, seed: int | None
         from compellence.report.outofsample import write_section
         write_section(html, results, len(coded.rows), excluded, command)
     if as_json:
-        print(json.dumps(oos.summary_json(results, len(coded.rows), excluded, eng), indent=2))
+        guards.print_json(oos.summary_json(results, len(coded.rows), excluded, eng))
         return
     out.print(f"ICB mapping {icbmap.MAPPING_VERSION}: {len(coded.rows)} crisis-actor rows in "
               f"{coded.rows['crisno'].nunique()} crises coded; {len(coded.excluded)} rows "
@@ -322,7 +321,7 @@ def calibrate(ties: Annotated[Path, typer.Option(help="Your copy of TIESv4-1.xls
                  disable=as_json):
         cal = fit(frame, runs, bootstrap)
     if as_json:
-        print(json.dumps(_no_nan(dataclasses.asdict(cal)), indent=2))
+        guards.print_json(_no_nan(dataclasses.asdict(cal)))
         return
     table = Table(title=f"Calibration to TIES ({cal.n_cases:,} coded cases; {cal.runs:,} runs "
                         f"per evaluation; {cal.bootstrap} bootstrap refits)")

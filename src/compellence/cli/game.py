@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from compellence.cli import guards
 from compellence.cli.common import (
     CAVEAT,
     JsonOpt,
@@ -28,12 +28,14 @@ def game(scenario: ScenarioArg,
          export: Annotated[Path | None, typer.Option(help="Write the game as Gambit .efg.")]
          = None,
          lam: Annotated[float | None, typer.Option(
-             "--lambda", min=0.0, help="λ of the logit QRE (default: game.rationality)")]
+             "--lambda", min=0.0, help="λ of the logit QRE (default: game.rationality)",
+             callback=guards.finite)]
          = None,
          qre_path_: Annotated[bool, typer.Option("--qre-path", help="Trace the QRE over λ.")]
          = False,
          prior: Annotated[float | None, typer.Option(min=0.0, max=1.0, help="Prior that the "
-                                                     "leader is cost-benefit.")] = None,
+                                                     "leader is cost-benefit.",
+                                                     callback=guards.finite)] = None,
          stages: Annotated[int | None, typer.Option(min=1, max=3, help="Rounds of demand "
                                                     "and answer (default: game.stages).")]
          = None,
@@ -47,6 +49,7 @@ def game(scenario: ScenarioArg,
     from compellence.game.efg import to_efg
     from compellence.game.tree import GameTooLarge, build_game
 
+    guards.output(export, (".efg",), "--export")
     sc = _load(scenario, sets)
     if stages is not None:
         sc.game.stages = stages
@@ -57,7 +60,10 @@ def game(scenario: ScenarioArg,
         _fail(f"the game has {size['nodes']:,} nodes, too many to solve: use fewer stages or "
               "a coarser menu")
     if export is not None:
-        export.write_text(to_efg(tree))
+        try:
+            export.write_text(to_efg(tree))
+        except OSError as exc:
+            _fail(f"{export}: cannot write: {exc}")
     lam_value = sc.game.rationality if lam is None else lam
     only_qre = lam is not None or qre_path_
     pure: list[dict[str, str]] | None = None
@@ -88,7 +94,7 @@ def game(scenario: ScenarioArg,
         "note": "conditional on the scenario's stated assumptions; not a forecast",
     }
     if as_json:
-        print(json.dumps(data, indent=2))
+        guards.print_json(data)
         return
     _print_game(sc, tree, data, export)
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
+from compellence.cli import guards
 from compellence.cli.common import (
     CAVEAT,
     ExpOpt,
@@ -60,7 +60,8 @@ def report(scenario: ScenarioArg,
            outcome: Annotated[str, typer.Option(help="Outcome for the results sections.")]
            = "deal",
            threshold: Annotated[float, typer.Option(min=0.0, max=1.0, help="PRIM: a point "
-                                                    "is a case when its share >= this.")]
+                                                    "is a case when its share >= this.",
+                                                    callback=guards.finite)]
            = 0.5,
            fmt: Annotated[str | None, typer.Option("--format", help="Also write the figures "
                                                    "as png or svg files.")] = None,
@@ -81,8 +82,7 @@ def report(scenario: ScenarioArg,
     from compellence.engine import simulate
     from compellence.report.html import build_report
 
-    if output.suffix != ".html":
-        _fail(f"{output}: the report is an .html file")
+    guards.output(output, (".html",), "--output")
     if fmt not in (None, "png", "svg"):
         _fail(f"--format {fmt!r}: expected png or svg")
     sc = _load(scenario, sets)
@@ -118,8 +118,8 @@ def report(scenario: ScenarioArg,
     except OSError as exc:
         _fail(f"{output}: cannot write: {exc}")
     if as_json:
-        print(json.dumps({"report": str(output), "bytes": len(text.encode()),
-                          "figures": str(fig_dir) if fig_dir else None}))
+        guards.print_json({"report": str(output), "bytes": len(text.encode()),
+                          "figures": str(fig_dir) if fig_dir else None})
         return
     out.print(f"Report written to {output} ({len(text) / 1e6:.1f} MB, self-contained)")
     if fig_dir:
@@ -191,6 +191,7 @@ def compare(a: Annotated[str, typer.Argument(metavar="A", help="A scenario.")],
     from compellence.report.html import build_report
     from compellence.scenario.loader import ScenarioError
 
+    guards.output(report_file, (".html",), "--report")
     sa = _load(a, sets)
     try:
         sb = _scenario_or_strategy(sa, b, sets)
@@ -205,13 +206,13 @@ def compare(a: Annotated[str, typer.Argument(metavar="A", help="A scenario.")],
     ia, ib = outcome_intervals(ra), outcome_intervals(rb)
     names = list(ra.outcome_table()["outcome"])
     if as_json:
-        print(json.dumps({"a": ra.to_dict(), "b": rb.to_dict(),
+        guards.print_json({"a": ra.to_dict(), "b": rb.to_dict(),
                           "what_differs": [{"field": f, "a": x, "b": y} for f, x, y in diffs],
                           "differences": {
                               o: {"b_minus_a": y.estimate - x.estimate,
                                   "tie": shares_tie(round(x.estimate * x.n), x.n,
                                                     round(y.estimate * y.n), y.n)}
-                              for o, x, y in zip(names, ia, ib, strict=True)}}, indent=2))
+                              for o, x, y in zip(names, ia, ib, strict=True)}})
     else:
         out.print(f"A = {escape(labels[0])}\nB = {escape(labels[1])}")
         dt = fmt.table(f"What differs ({len(diffs)} fields)")
@@ -263,9 +264,15 @@ def compare(a: Annotated[str, typer.Argument(metavar="A", help="A scenario.")],
 def app_command(port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen "
                                                   "on.")] = 8050,
                 host: Annotated[str, typer.Option(help="Interface to listen on.")]
-                = "127.0.0.1") -> None:
+                = "127.0.0.1",
+                allowed_host: Annotated[list[str] | None, typer.Option(
+                    "--allowed-host", help="A Host name the page answers to (repeatable); "
+                    "required when --host is not a loopback address.")] = None) -> None:
     """Serve the interactive page on http://HOST:PORT (Ctrl-C stops it)."""
-    from compellence.app.server import serve
+    from compellence.app.server import allowed_hosts, serve
 
+    if not allowed_hosts(host, allowed_host or ()):
+        _fail(f"--host {host}: binding beyond localhost needs --allowed-host NAME (the name "
+              "browsers use to reach this machine); see docs/report.md on the page's security")
     out.print(f"compellence app on http://{host}:{port}  (Ctrl-C to stop)")
-    serve(host, port)
+    serve(host, port, allowed_host or ())

@@ -20,6 +20,8 @@ from __future__ import annotations
 import numpy as np
 from numba.extending import register_jitable
 
+from compellence.provenance import RNG_SCHEME
+
 
 def jitable(fn):
     """Mark a model function: plain Python when called from Python, compiled into any numba
@@ -43,8 +45,9 @@ _TWO32_INV = 2.0 ** -32
 PURPOSE_ROUND_A = 0
 PURPOSE_ROUND_B = 1
 PURPOSE_PARAM = 2
-#: Name of this scheme, stamped on outputs: changing it changes every figure.
-SCHEME = "philox4x32-10/(seed;run,round|param-crc32,purpose)/u32"
+#: Name of this scheme, stamped on outputs (kept in provenance.py, which stays light to
+#: import): changing the scheme changes every figure.
+SCHEME = RNG_SCHEME
 
 
 @jitable

@@ -16,10 +16,10 @@ from typing import Any
 
 import pandas as pd
 
-from compellence import __version__
 from compellence.analysis.intervals import event_intervals, outcome_intervals
 from compellence.engine.results import Results
 from compellence.model.core import ACTIONS
+from compellence.provenance import stamp
 from compellence.report import figures as fg
 from compellence.scenario.distributions import _Dist
 from compellence.scenario.schema import Scenario
@@ -165,9 +165,11 @@ def build_report(scenarios: list[Scenario], results: list[Results], labels: list
         for f in figs:
             f.save(figure_dir / f"{f.key}.{figure_format}")
     by_key = {f.key: f for f in figs}
+    prov = stamp()
     title = " vs ".join(labels) if len(labels) > 1 else f"{sc.name}: {sc.title}"
     body = [f"<h1>{_e(title)}</h1>",
-            f"<p class='muted'>compellence {__version__}, "
+            f"<p class='muted' id='provenance'>compellence {prov['package_version']} (model "
+            f"{prov['model_version']}, random numbers {prov['rng_scheme']}), "
             f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; " +
             "; ".join(f"{_e(lab)}: {r.n:,} runs, seed {r.seed}, horizon {r.horizon} rounds"
                       for lab, r in zip(labels, results, strict=True)) + "</p>",

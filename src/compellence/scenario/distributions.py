@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and ±inf would pass the support and weight checks below (comparisons are false)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     def support(self) -> tuple[float, float]:
         """Smallest and largest value the distribution can produce before clipping."""

@@ -11,6 +11,11 @@ Rules:
   written beside it override the preset. A file that sets ``profile`` drops the
   leader fields inherited from the file it extends: a new profile is a new leader.
 - ``overrides`` (``{"coercer.demand": 0.4}``) apply last, with the same rule.
+
+Limits (each a clear error, never a traceback): tables nest at most :data:`MAX_DEPTH`
+deep, an ``extends`` chain is at most :data:`MAX_EXTENDS` long, a file is at most
+:data:`MAX_BYTES`. :func:`load_upload` reads text from an untrusted client (the page):
+it may extend only built-ins, so it never opens a server path.
 """
 
 from __future__ import annotations
@@ -29,6 +34,13 @@ from compellence.scenario.profiles import PROFILES
 from compellence.scenario.schema import Scenario
 
 BUILTIN_PACKAGE = "compellence.scenario.builtin"
+#: Deepest nesting of tables and arrays a scenario may use (the schema needs 4: a
+#: distribution in coercer.pressure; 16 leaves room and stops recursion bombs).
+MAX_DEPTH = 16
+#: Longest ``extends`` chain (built-ins use 2; a longer chain is a mistake or an attack).
+MAX_EXTENDS = 32
+#: Largest scenario file read (the biggest built-in is ~5 kB).
+MAX_BYTES = 1_000_000
 
 
 class ScenarioError(Exception):
@@ -49,11 +61,51 @@ def builtin_names() -> list[str]:
     return sorted(f.name.removesuffix(".toml") for f in files if f.name.endswith(".toml"))
 
 
+def _depth_ok(data: Any, source: str) -> None:
+    """Refuse tables or arrays nested deeper than MAX_DEPTH (checked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ScenarioError(source, "", f"tables or arrays nested more than {MAX_DEPTH} "
+                                "deep (a scenario needs at most 4)")
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+
+
 def _read_toml(text: str, source: str) -> dict[str, Any]:
+    if len(text) > MAX_BYTES:
+        raise ScenarioError(source, "", f"file larger than {MAX_BYTES:,} characters "
+                            "(a scenario is a few kB)")
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(source, "", f"malformed TOML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(source, "", f"tables or arrays nested more than {MAX_DEPTH} "
+                            "deep (a scenario needs at most 4)") from None
+    _depth_ok(data, source)
+    _check_schema_version(data, source)
+    return data
+
+
+def _check_schema_version(data: dict[str, Any], source: str) -> None:
+    """A file may say which scenario format it was written for; refuse ones we cannot read."""
+    from compellence.provenance import SCENARIO_SCHEMA_VERSION as current
+
+    version = data.get("schema_version")
+    if version is None:
+        return
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ScenarioError(source, "schema_version", f"expected a positive integer "
+                            f"(this compellence writes {current}), got {version!r}")
+    if version > current:
+        raise ScenarioError(source, "schema_version", f"written for scenario format "
+                            f"{version}, this compellence reads format {current}: upgrade "
+                            "compellence")
+    if version < current:  # pragma: no cover - no older format exists yet
+        raise ScenarioError(source, "schema_version", f"scenario format {version} is no "
+                            f"longer read (current {current})")
 
 
 def _locate(ref: str, base_dir: Path | None) -> tuple[str, str, Path | None]:
@@ -65,10 +117,17 @@ def _locate(ref: str, base_dir: Path | None) -> tuple[str, str, Path | None]:
     if not path.is_absolute() and base_dir is not None:
         path = base_dir / path
     if path.is_file():
+        path = path.resolve()  # one label per file, so a `../` cycle is seen as a cycle
+        if path.stat().st_size > MAX_BYTES:
+            raise ScenarioError(str(path), "", f"file larger than {MAX_BYTES:,} bytes "
+                                "(a scenario is a few kB)")
         try:
             return path.read_text("utf-8"), str(path), path.parent
         except (OSError, UnicodeDecodeError) as exc:
             raise ScenarioError(str(path), "", f"cannot read the file: {exc}") from None
+    if path.exists():
+        raise ScenarioError(str(path), "", "not a regular file (expected a TOML scenario "
+                            "file)")
     looks_like_path = ref.endswith(".toml") or "/" in ref or "\\" in ref
     if looks_like_path:
         raise ScenarioError(str(path), "", "no such file (expected a TOML scenario file)")
@@ -96,16 +155,35 @@ def _raw(ref: str, base_dir: Path | None, seen: tuple[str, ...]) -> tuple[dict[s
     text, source, folder = _locate(ref, base_dir)
     if source in seen:
         raise ScenarioError(source, "extends", "extends itself (cycle: " + " -> ".join(seen) + ")")
-    data = _read_toml(text, source)
+    return _extend(_read_toml(text, source), source, folder, seen, builtin_only=False)
+
+
+def _extend(data: dict[str, Any], source: str, folder: Path | None, seen: tuple[str, ...],
+            builtin_only: bool) -> tuple[dict[str, Any], str]:
+    """Merge a parsed file over the one its ``extends`` names (if any)."""
     parent_ref = data.get("extends")
     if parent_ref is None:
         return data, source
     if not isinstance(parent_ref, str):
         raise ScenarioError(source, "extends", "expected a built-in name or a path (a string)")
+    if len(seen) >= MAX_EXTENDS:
+        raise ScenarioError(source, "extends", f"an extends chain longer than {MAX_EXTENDS} "
+                            f"files (started at {seen[0]})")
+    if builtin_only and parent_ref not in builtin_names():
+        raise ScenarioError(source, "extends", "an uploaded scenario may extend only a "
+                            "built-in scenario (" + ", ".join(builtin_names()) + "), not a "
+                            "path")
     parent, _ = _raw(parent_ref, folder, (*seen, source))
     parent.pop("name", None)
     parent.pop("title", None)
     return merge(parent, data), source
+
+
+def load_upload(text: str, filename: str) -> tuple[dict[str, Any], str]:
+    """The merged raw dict of a scenario sent by a client: it may extend only built-ins,
+    so no server path is ever opened for it (size and nesting are bounded as for files)."""
+    source = f"uploaded '{filename}'"
+    return _extend(_read_toml(text, source), source, None, (), builtin_only=True)
 
 
 def set_dotted(data: dict[str, Any], dotted: str, value: Any) -> None:

@@ -38,7 +38,9 @@ def param(default: Any, lo: float, hi: float, unit: str, mechanism: str, doc: st
 class Section(BaseModel):
     """A scenario table: unknown keys are errors; declared ranges are enforced."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # allow_inf_nan=False: `nan` passes every range check (comparisons with NaN are
+    # false), so NaN and ±inf are refused wherever a number is read.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
     @field_validator("*", mode="after")
     @classmethod
@@ -135,7 +137,7 @@ Level = float | Distribution
 class Schedule(BaseModel):
     """Step schedule: ``schedule = [[round, level], ...]``; each level holds until the next."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     schedule: list[tuple[int, float]] = Field(min_length=1)
 
     @field_validator("schedule")
@@ -413,6 +415,9 @@ class Scenario(Section):
     title: str = Field("", description="One-line title.")
     description: str = Field("", description="The essay passage and facts it rests on.")
     extends: str | None = Field(None, description="A built-in name or a path this file extends.")
+    schema_version: int = Field(
+        1, ge=1, le=1, description="Scenario file format this file was written for (the "
+        "loader names an unknown or old one clearly); 1 is the current format.")
     runs: int = Field(10_000, ge=1, le=1_000_000_000, description="Monte Carlo runs.")
     seed: int = Field(0, ge=0, description="Key of the counter-based random numbers (Philox).")
     horizon: int = Field(24, ge=1, le=600, description="Rounds simulated.")
