@@ -11,14 +11,15 @@ import math
 import os
 import shutil
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from compellence.cli.common import _fail, err
 from compellence.provenance import stamp
 from compellence.report.jsonout import dumps
 from compellence.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The schema's cap on runs (``runs`` in a scenario file); the CLI's --runs has the same.
 MAX_RUNS: int = next(m.le for m in Scenario.model_fields["runs"].metadata
