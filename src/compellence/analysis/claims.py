@@ -220,7 +220,7 @@ def _m4(ctx: Ctx, prof: dict[str, Any]) -> Figure:
     legacy = float(np.nanmean(b.runs["legacy"]))
     counter = float(np.nanmean(b.runs["legacy_if_capitulated"]))
     f.note = (f"legacy martyred {legacy:.2f} vs had he capitulated {counter:.2f} (this half "
-              "holds by the equations of model/succession.py: reported, not tested)")
+              "holds by the equations of model/equations.py: reported, not tested)")
     return f
 
 
