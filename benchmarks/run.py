@@ -62,7 +62,7 @@ def played_rounds(sc, runs: int):
     r = simulate(sc, runs=min(runs, 1_000_000))
     played = np.where(r.runs["outcome"] == "ongoing", sc.horizon, r.runs["rounds"] + 1)
     reps = -(-runs // played.size)
-    return np.tile(played.to_numpy(), reps)[:runs]
+    return np.tile(np.asarray(played), reps)[:runs]
 
 
 def startup() -> float:

@@ -239,6 +239,12 @@ def test_cli_load_score_profile_plot(tmp_path, corpora):
                             "--html", str(page)], env=env)
     assert r.exit_code == 0 and png.stat().st_size > 1000
     assert "Validation" in page.read_text() and "not a measurement" in page.read_text()
+    report = tmp_path / "report.html"
+    r = runner.invoke(app, ["report", "iran-2025-surrender", "-o", str(report), "--runs", "200",
+                            "--no-claims", "--claims-map", "0", "--rhetoric", str(db)], env=env)
+    assert r.exit_code == 0, r.output
+    text = report.read_text()
+    assert "Validation" in text and "not a measurement" in text   # the section is in the report
 
 
 def test_cli_bad_input_is_one_line_exit_2(tmp_path, corpora):

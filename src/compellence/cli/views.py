@@ -75,6 +75,12 @@ def report(scenario: ScenarioArg,
            oos: Annotated[Path | None, typer.Option(
                "--oos", help="A DuckDB file of `backtest --icb --store`: adds the "
                              "out-of-sample section.")] = None,
+           rhetoric: Annotated[Path | None, typer.Option(
+               "--rhetoric", help="A scores file of `compellence rhetoric score`: adds the "
+                                  "leader's-words section (claimed measures by year).")]
+           = None,
+           speaker: Annotated[str, typer.Option(
+               help="With --rhetoric: the speaker key in the target corpus.")] = "khamenei",
            as_json: JsonOpt = False,
            sets: SetOpt = None) -> None:
     """A self-contained HTML report (opens offline): assumptions, outcomes, trajectories,
@@ -110,6 +116,19 @@ def report(scenario: ScenarioArg,
             raise
         extra = extra or Extra()
         extra.out_of_sample = section
+    if rhetoric is not None:
+        from compellence.report.html import Extra
+        from compellence.report.rhetoric import rhetoric_section
+        from compellence.rhetoric.store import StoreError as RhetoricStoreError
+        from compellence.rhetoric.store import read
+
+        try:
+            tables = read(rhetoric)
+        except RhetoricStoreError as exc:
+            _fail(str(exc))
+            raise
+        extra = extra or Extra()
+        extra.rhetoric = rhetoric_section(tables, speaker)
     fig_dir = output.with_name(output.stem + "_figures") if fmt else None
     text = build_report([sc], [res], [sc.name], claims_rows, extra, fig_dir, fmt or "png",
                         claims_map=cmap)

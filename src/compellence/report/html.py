@@ -52,6 +52,7 @@ class Extra:
     box_outcome: str = "deal"
     experiment: str = ""
     out_of_sample: str = ""   # HTML of report.outofsample's section, if any
+    rhetoric: str = ""        # HTML of report.rhetoric's section, if any
 
 
 def _e(x: Any) -> str:
@@ -216,6 +217,8 @@ def build_report(scenarios: list[Scenario], results: list[Results], labels: list
                     f"{b.coverage:.0%} of all such points.</p>")
     if extra is not None and extra.out_of_sample:
         body.append(extra.out_of_sample)
+    if extra is not None and extra.rhetoric:
+        body.append(extra.rhetoric)
     body.append(f"<p class='caveat'>{CAVEAT}</p>")
     for f in figs:
         f.close()
