@@ -166,3 +166,20 @@ def test_calibration_fits_ties():
         assert cal.simulated[k] == pytest.approx(cal.data[k], abs=0.05)
     assert cal.essay_profile["outcomes_in_generic_sanctions"]["acquiesce"] < \
         cal.simulated["acquiesce"] / 3
+
+
+def test_episode_files_carry_a_schema_version(tmp_path):
+    """An episode file may say its format, like a scenario file; a newer one is refused."""
+    from compellence.evidence.episodes import load_episodes
+    from compellence.scenario.loader import ScenarioError
+
+    body = ('name = "x"\n[[episode]]\nid = "a"\nscenario = "iran-2015-jcpoa"\n'
+            'outcome = "deal"\ncoding = "a test episode"\nsources = ["none"]\n')
+    ok = tmp_path / "ok.toml"
+    ok.write_text("schema_version = 1\n" + body)
+    eps, _, _ = load_episodes(ok)
+    assert eps.schema_version == 1 and eps.episode[0].id == "a"
+    new = tmp_path / "new.toml"
+    new.write_text("schema_version = 99\n" + body)
+    with pytest.raises(ScenarioError, match="schema_version.*upgrade compellence"):
+        load_episodes(new)

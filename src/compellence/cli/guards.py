@@ -28,9 +28,10 @@ MAX_RUNS: int = next(m.le for m in Scenario.model_fields["runs"].metadata
 #: peak at 10^6 runs (the table itself is ~132 B/row, 21 columns); for the estimate
 #: and the memory and disk refusals, rounded up so that a refusal errs on the safe side.
 BYTES_PER_RUN = 400
-#: Run-rounds per second of the compiled backend on this 2-core machine
-#: (docs/speed.md: 1.2e7 at 10^5 runs; the NumPy reference is ~10× slower).
-RUN_ROUNDS_PER_SECOND = 1e7
+#: Run-rounds per second of the compiled backend on a 2-core machine, counted as runs ×
+#: horizon (benchmarks/results/run-2core.json: about 6e6 at 10^5–10^6 runs under load;
+#: rounded down so that an estimate errs on the long side).
+RUN_ROUNDS_PER_SECOND = 5e6
 #: Jobs larger than this many run-rounds print an estimate first.
 ESTIMATE_ABOVE = 5e8
 

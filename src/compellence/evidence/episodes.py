@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from compellence.scenario.loader import (
     ScenarioError,
     apply_overrides,
+    check_schema_version,
     load_raw,
     merge,
     validate,
@@ -50,6 +51,7 @@ class EpisodeSet(BaseModel):
     """A named set of episodes."""
 
     model_config = ConfigDict(extra="forbid")
+    schema_version: int = Field(1, description="Format of episode files (as scenario files).")
     name: str
     description: str = ""
     runs: int = Field(1000, ge=10)
@@ -77,6 +79,7 @@ def load_episodes(ref: str | Path | None = None) -> tuple[EpisodeSet, Path | Non
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(source, "", f"malformed TOML: {exc}") from None
+    check_schema_version(data, source)
     try:
         eps = EpisodeSet.model_validate(data)
     except ValidationError as exc:

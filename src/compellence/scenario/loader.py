@@ -85,11 +85,11 @@ def _read_toml(text: str, source: str) -> dict[str, Any]:
         raise ScenarioError(source, "", f"tables or arrays nested more than {MAX_DEPTH} "
                             "deep (a scenario needs at most 4)") from None
     _depth_ok(data, source)
-    _check_schema_version(data, source)
+    check_schema_version(data, source)
     return data
 
 
-def _check_schema_version(data: dict[str, Any], source: str) -> None:
+def check_schema_version(data: dict[str, Any], source: str) -> None:
     """A file may say which scenario format it was written for; refuse ones we cannot read."""
     from compellence.provenance import SCENARIO_SCHEMA_VERSION as current
 
