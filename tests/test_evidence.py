@@ -181,5 +181,5 @@ def test_episode_files_carry_a_schema_version(tmp_path):
     assert eps.schema_version == 1 and eps.episode[0].id == "a"
     new = tmp_path / "new.toml"
     new.write_text("schema_version = 99\n" + body)
-    with pytest.raises(ScenarioError, match="schema_version.*upgrade compellence"):
+    with pytest.raises(ScenarioError, match=r"schema_version.*upgrade compellence"):
         load_episodes(new)
