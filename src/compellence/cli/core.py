@@ -112,10 +112,10 @@ def run(scenario: ScenarioArg,
                                                        if (sw >= 0).any() else None)
         guards.print_json(data)
         return
-    _print_run(sc, res, out_file)
+    _print_run(sc, res, out_file, traj_file)
 
 
-def _print_run(sc, res, out_file: Path | None) -> None:
+def _print_run(sc, res, out_file: Path | None, traj_file: Path | None = None) -> None:
     out.print(f"[bold]{sc.name}[/] — {sc.title}")
     out.print(f"{res.n:,} runs, seed {res.seed}, horizon {sc.horizon} rounds of "
               f"{sc.round_months:g} month(s); leader profile: {sc.leader.profile}")
@@ -154,8 +154,8 @@ def _print_run(sc, res, out_file: Path | None) -> None:
     if out_file is not None:
         out.print(f"Per-run results written to {out_file} (with a column for each sampled "
                   "parameter)")
-    if getattr(res, "trajectories", None) is not None:
-        out.print("Per-round quantiles of the state written with --trajectories")
+    if traj_file is not None:
+        out.print(f"Per-round quantiles of the state written to {traj_file}")
     out.print(f"[dim]{CAVEAT}[/]")
 
 

@@ -55,8 +55,9 @@ def run_chunk(sc: Scenario, seed: int, start: int, stop: int, which: str,
 def simulate(sc: Scenario, runs: int | None = None, seed: int | None = None, *,
              chunk_size: int = DEFAULT_CHUNK, trajectories: bool = False,
              progress: Callable[[int], None] | None = None, backend: str = "auto") -> Results:
-    """Run an ensemble of a scenario. The same scenario and seed give identical numbers for any
-    ``chunk_size``, thread count and CPU backend (counter-based random numbers)."""
+    """Run an ensemble of a scenario. The same scenario and seed give identical per-run numbers
+    for any ``chunk_size``, thread count and CPU backend (counter-based random numbers); the
+    utility-term sums agree to rounding across chunk sizes."""
     runs = sc.runs if runs is None else runs
     seed = sc.seed if seed is None else seed
     if runs < 1 or chunk_size < 1:

@@ -1,12 +1,16 @@
 """A scenario as the flat arrays the model's kernel reads (built once per scenario, on the host).
 
-Each per-run parameter (:data:`compellence.model.layout.V_FIELDS`) becomes a constant or a
-quantile table: the kernel samples it where the runs are simulated, from the parameter's
-own counter-based uniform (keyed by the CRC-32 of its path, so adding a parameter never
-shifts another's numbers). Continuous distributions are tabulated at :data:`QUANTILES`
-equally spaced probabilities and read by linear interpolation (the error is below 1e-6 of
-the range inside the central 99.9%, and the tails are cut at the declared range anyway);
-discrete choices by step. Schedules, switches, events and the Bayesian coercer's constants
+Each per-run parameter (:data:`compellence.model.layout.V_FIELDS`) becomes a constant, a
+quantile table or a discrete choice: the kernel samples it where the runs are simulated,
+from the parameter's own counter-based uniform (keyed by the CRC-32 of its path, so adding
+a parameter never shifts another's numbers). Continuous distributions are tabulated at
+:data:`QUANTILES` probabilities spaced as (1 − cos(π·k/(Q−1)))/2 — dense in both tails,
+the outermost at about 1.5e-7 from 0 and 1 — clipped to the declared range and read by
+linear interpolation. Measured against the exact inverse CDF on 200,000 uniforms: a
+uniform exactly (to 1e-15); beta(2, 5), normal (sd 0.05 and 2) and triangular within 6e-4
+at worst and 2e-6 at the 99.9th percentile of the error, means within 3e-8 (the test
+checks a beta within 5e-4). A discrete choice keeps its exact cumulative weights (at most
+QUANTILES / 2 values). Schedules, switches, events and the Bayesian coercer's constants
 are passed as they are.
 """
 
@@ -20,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from compellence.model import layout as lay
-from compellence.model.equations import KIND_CONST, KIND_LINEAR, KIND_STEP
+from compellence.model.equations import KIND_CHOICE, KIND_CONST, KIND_LINEAR
 from compellence.scenario.schema import INSTRUMENTS, Scenario, Schedule
 
 #: Points of each quantile table (probabilities k/(Q−1) for interpolation; (k+½)/Q for steps).
@@ -32,7 +36,7 @@ class Spec:
     """Everything the kernel needs about one scenario, as arrays."""
 
     horizon: int
-    kind: np.ndarray        # (NV,) int64: KIND_CONST / KIND_LINEAR / KIND_STEP
+    kind: np.ndarray        # (NV,) int64: KIND_CONST / KIND_LINEAR / KIND_CHOICE
     const: np.ndarray       # (NV,) float64
     table: np.ndarray       # (NV, Q) float64 quantile tables (rows of constants unused)
     key: np.ndarray         # (NV,) uint64 CRC-32 of each parameter's path
@@ -67,14 +71,25 @@ def _field_range(sc: Scenario, path: str) -> tuple[float, float]:
     return tuple(type(obj).model_fields[name].json_schema_extra["range"])  # type: ignore
 
 
-def _table(dist: Any, lo: float, hi: float) -> tuple[int, np.ndarray]:
+def _table(dist: Any, lo: float, hi: float) -> tuple[int, float, np.ndarray]:
+    """(kind, const, table row) of a distribution (see equations.sample_value)."""
     from compellence.scenario.distributions import Choice
 
+    row = np.zeros(QUANTILES)
     if isinstance(dist, Choice):
-        u = (np.arange(QUANTILES) + 0.5) / QUANTILES
-        return KIND_STEP, np.clip(dist.ppf(u), lo, hi)
-    u = np.clip(np.linspace(0.0, 1.0, QUANTILES), 1e-9, 1.0 - 1e-9)
-    return KIND_LINEAR, np.clip(dist.ppf(u), lo, hi)
+        w = np.ones(len(dist.values)) if dist.weights is None else np.asarray(dist.weights, float)
+        k = len(dist.values)
+        row[:k] = np.cumsum(w) / w.sum()
+        row[k:2 * k] = np.clip(np.asarray(dist.values, float), lo, hi)
+        return KIND_CHOICE, float(k), row
+    return KIND_LINEAR, 0.0, np.clip(dist.ppf(np.clip(table_probabilities(), 1e-12,
+                                                      1.0 - 1e-12)), lo, hi)
+
+
+def table_probabilities() -> np.ndarray:
+    """The probabilities of a quantile table: (1 − cos(π·k/(Q−1)))/2, dense in both tails
+    (equations.sample_value inverts this spacing)."""
+    return 0.5 * (1.0 - np.cos(np.pi * np.arange(QUANTILES) / (QUANTILES - 1)))
 
 
 def _leader_row(values: dict[str, float]) -> np.ndarray:
@@ -101,7 +116,7 @@ def build(sc: Scenario) -> Spec:
             is_sched[k] = True
             sched[k] = [value.at(t) for t in range(T + 1)]
         elif isinstance(value, _Dist):
-            kind[j], table[j] = _table(value, *_field_range(sc, path))
+            kind[j], const[j], table[j] = _table(value, *_field_range(sc, path))
         else:
             const[j] = float(value)
     if not sc.mechanisms.leader_profile:  # M4 off: the identity-specific parameters vanish

@@ -205,8 +205,10 @@ STRIKE_BASE_RALLY = 0.02
 PROGRAM_REBUILD = 0.01
 #: A concession touches the core when it exceeds the core threshold by more than this.
 CORE_TOL = 1e-12
-#: Quantile-table kinds for sampled parameters (engine/spec.py builds the tables).
-KIND_CONST, KIND_LINEAR, KIND_STEP = 0, 1, 2
+#: How a per-run parameter is sampled (engine/spec.py builds the tables): a constant; a
+#: continuous distribution's quantile table read by linear interpolation; a discrete choice
+#: (the row holds the K cumulative weights, then the K values; ``const`` is K).
+KIND_CONST, KIND_LINEAR, KIND_CHOICE = 0, 1, 2
 
 
 @jitable
@@ -218,16 +220,25 @@ def clip01(x):
 # --- parameters ------------------------------------------------------------------------
 @jitable
 def sample_value(u, kind, const, table):
-    """One parameter's value from its uniform: a constant, or its quantile table read by
-    linear interpolation (continuous distributions) or by step (discrete choices)."""
+    """One parameter's value from its uniform: a constant, its quantile table read by linear
+    interpolation (continuous distributions), or the first value whose cumulative weight
+    exceeds u (discrete choices, exactly as the inverse CDF)."""
     if kind == KIND_CONST:
         return const
+    if kind == KIND_CHOICE:
+        m = int(const)
+        idx = 0
+        for k in range(m):
+            if table[k] <= u:
+                idx += 1
+        return table[m + min(idx, m - 1)]
+    # the table's probabilities are p_k = (1 − cos(π·k/(q−1)))/2: dense in both tails
     q = table.shape[0]
-    if kind == KIND_STEP:
-        return table[min(int(u * q), q - 1)]
-    x = u * (q - 1)
-    k = min(int(x), q - 2)
-    f = x - k
+    step = math.pi / (q - 1)
+    k = min(int(math.acos(1.0 - 2.0 * u) / step), q - 2)
+    p0 = 0.5 * (1.0 - math.cos(step * k))
+    p1 = 0.5 * (1.0 - math.cos(step * (k + 1)))
+    f = min(max((u - p0) / (p1 - p0), 0.0), 1.0)
     return table[k] + f * (table[k + 1] - table[k])
 
 
@@ -680,7 +691,9 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
     (Σ over its decisions of each term, terms × actions); with want_traj the state each
     round (traj[t, i]), whether it is in play (alive[t, i]) and per-round term sums (TR[t],
     decisions DR[t], shared by the rows a driver groups together); with want_rec each
-    decision of the run (rec[t], rec_terms[t]). The rest are scratch arrays.
+    decision of the run (rec[t], rec_terms[t]). The rest are scratch arrays. After a run
+    ends, its trajectory rows hold its final state and its last pressure (they are masked
+    by ``alive``; the pressure of an ended run no longer follows the schedule).
     """
     sample_params(seed, run, kind, const, table, key, V)
     initial_state(V, S)
@@ -755,7 +768,7 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
             for j in range(NT):
                 for a in range(4):
                     rec_terms[t, j, a] = U[j, a]
-        if learning:
+        if learning:   # reuses U and P as scratch: nothing below reads this round's values
             belief = update_belief(belief, V, HV, HYP, LRN, O, S, R, M, U, P, action)
         if action == ESCALATE:
             ci[ESCS] += 1

@@ -116,7 +116,7 @@ class Choice(_Dist):
     """A discrete choice among values, with optional weights (normalised)."""
 
     dist: Literal["choice"]
-    values: list[float] = Field(min_length=1)
+    values: list[float] = Field(min_length=1, max_length=2048)
     weights: list[float] | None = None
 
     @model_validator(mode="after")
