@@ -13,6 +13,8 @@ imported on first use, so ``import compellence`` (and ``compellence --help``) st
 
 from __future__ import annotations
 
+import sys as _sys
+import types as _types
 from importlib import metadata as _metadata
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +67,21 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     )
     from compellence.extras import MissingExtra
     from compellence.scenario.loader import ScenarioError
+
+
+class _Package(_types.ModuleType):
+    """The package module: importing the subpackage ``compellence.game`` must not replace
+    the API's :func:`game` on the package (the subpackage stays in ``sys.modules``, so
+    ``from compellence.game import solve`` works as before)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _SHADOWED and isinstance(value, _types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+_SHADOWED = {"game"}
+_sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:

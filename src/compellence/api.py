@@ -212,7 +212,8 @@ class Results:
         return outcome_curves([self.raw], [self.scenario.name]).fig
 
     def plot_terms(self) -> Figure:
-        """The mean utility terms behind the leader's choices, as a Figure."""
+        """The mean utility terms behind the leader's choices round by round, as a Figure
+        (needs ``run(..., trajectories=True)``)."""
         from compellence.report.figures import term_decomposition
 
         return term_decomposition([self.raw], [self.scenario.name]).fig
