@@ -7,7 +7,7 @@ The public API is what ``__all__`` lists (see docs/api.md)::
     r.outcomes          # a DataFrame: share of each outcome with its 95% interval
 
 Every figure it prints is conditional on the scenario's stated assumptions; it is
-not a forecast of real events. The functions live in :mod:`compellence.api` and are
+not a forecast of real events. The functions live in `api` and are
 imported on first use, so ``import compellence`` (and ``compellence --help``) stay fast.
 """
 
@@ -71,7 +71,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
 
 class _Package(_types.ModuleType):
     """The package module: importing the subpackage ``compellence.game`` must not replace
-    the API's :func:`game` on the package (the subpackage stays in ``sys.modules``, so
+    the API's `game` on the package (the subpackage stays in ``sys.modules``, so
     ``from compellence.game import solve`` works as before)."""
 
     def __setattr__(self, name: str, value: Any) -> None:

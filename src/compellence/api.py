@@ -1,7 +1,7 @@
 """The public Python API: what ``import compellence`` offers notebooks and scripts.
 
-Seven functions cover what the command line does — :func:`load`, :func:`run`,
-:func:`explain`, :func:`claims`, :func:`sweep`, :func:`game`, :func:`backtest` — and
+Seven functions cover what the command line does — `load`, `run`,
+`explain`, `claims`, `sweep`, `game`, `backtest` — and
 return small result objects whose tables are tidy pandas DataFrames with 95% intervals
 (``analysis/intervals.py``), with ``to_csv``/``to_parquet``, HTML for notebooks and plots
 that return matplotlib figures. The command line is a shell over these functions.
@@ -44,19 +44,20 @@ def load(scenario: str | Path | Scenario, set: dict[str, Any] | None = None,
 
     Overrides name fields by dotted path, in ``set={...}`` or as keywords (``__`` stands
     for the dot, or pass ``**{"leader.identity_weight": 0.5}``). Bad input raises
-    :class:`~compellence.scenario.loader.ScenarioError` naming the field and what was expected.
+    `ScenarioError` naming the field and what was expected.
 
-    >>> sc = load("iran-2025-surrender", leader__identity_weight=0.5)
-    >>> sc.name, sc.leader.identity_weight
-    ('iran-2025-surrender', 0.5)
-    >>> load(sc, set={"leader.identity_weight": 0.2}).leader.identity_weight
-    0.2
-    >>> from compellence import ScenarioError
-    >>> try:
-    ...     load("iran-2025-surrender", leader__identity_weight="high")
-    ... except ScenarioError as exc:
-    ...     print(exc.field, "|", exc.expected[:17])
-    leader.identity_weight | expected a number
+    Examples:
+        >>> sc = load("iran-2025-surrender", leader__identity_weight=0.5)
+        >>> sc.name, sc.leader.identity_weight
+        ('iran-2025-surrender', 0.5)
+        >>> load(sc, set={"leader.identity_weight": 0.2}).leader.identity_weight
+        0.2
+        >>> from compellence import ScenarioError
+        >>> try:
+        ...     load("iran-2025-surrender", leader__identity_weight="high")
+        ... except ScenarioError as exc:
+        ...     print(exc.field, "|", exc.expected[:17])
+        leader.identity_weight | expected a number
     """
     from compellence.scenario.loader import apply_overrides, load_scenario, validate
 
@@ -76,8 +77,9 @@ def _scenario(scenario: str | Path | Scenario) -> Scenario:
 def scenarios() -> list[str]:
     """The names of the built-in scenarios (``compellence scenarios`` lists their titles).
 
-    >>> "iran-2025-surrender" in scenarios()
-    True
+    Examples:
+        >>> "iran-2025-surrender" in scenarios()
+        True
     """
     from compellence.scenario.loader import builtin_names
 
@@ -267,24 +269,25 @@ class Results:
 def run(scenario: str | Path | Scenario, runs: int | None = None, seed: int | None = None,
         *, trajectories: bool = False, backend: str = "auto", chunk_size: int = 65_536,
         progress: Callable[[int], None] | None = None) -> Results:
-    """Run an ensemble of a scenario (a name, a file or a :func:`load` result).
+    """Run an ensemble of a scenario (a name, a file or a `load` result).
 
     ``runs`` and ``seed`` default to the scenario's own; the same scenario and seed give
     the same numbers. ``trajectories=True`` also records the state round by round;
     ``backend`` is ``auto``/``numba``, ``python`` or ``cuda``; ``chunk_size`` bounds memory
     (never the numbers); ``progress`` is called with the runs done after each chunk.
 
-    >>> r = run("iran-2025-surrender", runs=500, seed=1)
-    >>> r.outcomes.columns.tolist()
-    ['outcome', 'share', 'ci_low', 'ci_high', 'runs', 'median_rounds']
-    >>> round(float(r.outcomes["share"].sum()), 9), int(r.outcomes["runs"].sum())
-    (1.0, 500)
-    >>> bool((r.outcomes["ci_low"] <= r.outcomes["share"]).all())
-    True
-    >>> r.events["event"].tolist()[:3]
-    ['leader_killed', 'succession', 'mean_escalations']
-    >>> run("iran-2025-surrender", runs=500, seed=1).outcomes.equals(r.outcomes)
-    True
+    Examples:
+        >>> r = run("iran-2025-surrender", runs=500, seed=1)
+        >>> r.outcomes.columns.tolist()
+        ['outcome', 'share', 'ci_low', 'ci_high', 'runs', 'median_rounds']
+        >>> round(float(r.outcomes["share"].sum()), 9), int(r.outcomes["runs"].sum())
+        (1.0, 500)
+        >>> bool((r.outcomes["ci_low"] <= r.outcomes["share"]).all())
+        True
+        >>> r.events["event"].tolist()[:3]
+        ['leader_killed', 'succession', 'mean_escalations']
+        >>> run("iran-2025-surrender", runs=500, seed=1).outcomes.equals(r.outcomes)
+        True
     """
     from compellence.engine import simulate
 
@@ -376,13 +379,14 @@ def explain(scenario: str | Path | Scenario, run: int = 0, round: int | None = N
             seed: int | None = None) -> Decision:
     """One decision of run ``run`` (default: its last), decomposed term by term.
 
-    >>> d = explain("iran-2025-surrender", run=3)
-    >>> d.terms.columns.tolist()
-    ['resist', 'escalate', 'deal', 'capitulate']
-    >>> round(float(d.probabilities.sum()), 9)
-    1.0
-    >>> d.action in d.terms.columns, d.ending["outcome"] in run_outcomes()
-    (True, True)
+    Examples:
+        >>> d = explain("iran-2025-surrender", run=3)
+        >>> d.terms.columns.tolist()
+        ['resist', 'escalate', 'deal', 'capitulate']
+        >>> round(float(d.probabilities.sum()), 9)
+        1.0
+        >>> d.action in d.terms.columns, d.ending["outcome"] in run_outcomes()
+        (True, True)
     """
     from compellence.engine import explain_run
 
@@ -405,8 +409,9 @@ def explain(scenario: str | Path | Scenario, run: int = 0, round: int | None = N
 def run_outcomes() -> tuple[str, ...]:
     """The outcomes a run can end in, in the order of every outcome table.
 
-    >>> run_outcomes()
-    ('ongoing', 'capitulation', 'deal', 'war', 'collapse')
+    Examples:
+        >>> run_outcomes()
+        ('ongoing', 'capitulation', 'deal', 'war', 'collapse')
     """
     from compellence.model.core import OUTCOMES
 
@@ -480,15 +485,16 @@ def claims(runs: int | None = None, seed: int | None = None, *,
     claim (applied over each claim's baseline, as the holding map does; each claim's own
     profile and contrast still set their fields). Runs per ensemble default to 10,000.
 
-    >>> c = claims(runs=200, seed=1, numbers=[1, 3])
-    >>> list(c.verdicts)
-    [1, 3]
-    >>> set(c.verdicts.values()) <= {"holds", "fails", "does not discriminate",
-    ...                              "untestable here"}
-    True
-    >>> t = c.table
-    >>> bool(((t["essay_low"] <= t["essay"]) & (t["essay"] <= t["essay_high"])).all())
-    True
+    Examples:
+        >>> c = claims(runs=200, seed=1, numbers=[1, 3])
+        >>> list(c.verdicts)
+        [1, 3]
+        >>> set(c.verdicts.values()) <= {"holds", "fails", "does not discriminate",
+        ...                              "untestable here"}
+        True
+        >>> t = c.table
+        >>> bool(((t["essay_low"] <= t["essay"]) & (t["essay"] <= t["essay_high"])).all())
+        True
     """
     from compellence.analysis import thresholds as th
     from compellence.analysis.claims import SPECS, run_claim, run_claims
@@ -584,12 +590,13 @@ def sweep(scenario: str | Path | Scenario, params: dict[str, tuple], runs: int =
     points (base samples for Sobol). ``store`` is a DuckDB file (the same call resumes) or
     ``":memory:"``.
 
-    >>> s = sweep("iran-2025-surrender", {"leader.identity_weight": (0.2, 1.2, 3)},
-    ...           runs=100, seed=1)
-    >>> s.table[["point", "leader.identity_weight"]].values.tolist()
-    [[0.0, 0.2], [1.0, 0.7], [2.0, 1.2]]
-    >>> sorted(s.outcomes["outcome"].unique())[:2]
-    ['capitulation', 'collapse']
+    Examples:
+        >>> s = sweep("iran-2025-surrender", {"leader.identity_weight": (0.2, 1.2, 3)},
+        ...           runs=100, seed=1)
+        >>> s.table[["point", "leader.identity_weight"]].values.tolist()
+        [[0.0, 0.2], [1.0, 0.7], [2.0, 1.2]]
+        >>> sorted(s.outcomes["outcome"].unique())[:2]
+        ['capitulation', 'collapse']
     """
     from compellence.analysis import design as dz
     from compellence.analysis.store import Store
@@ -657,11 +664,12 @@ def game(scenario: str | Path | Scenario, *, lam: float | None = None,
     at ``lam`` (default ``game.rationality``), the coercer's best demand by ``prior`` that
     the leader is cost-benefit, and the threshold belief. ``export`` writes Gambit .efg.
 
-    >>> g = game("iran-2025-surrender")
-    >>> g.qre.groupby("infoset")["probability"].sum().round(9).eq(1).all()
-    np.True_
-    >>> sorted(g.to_dict())[:3]
-    ['backward_induction', 'beliefs', 'gambit_check']
+    Examples:
+        >>> g = game("iran-2025-surrender")
+        >>> g.qre.groupby("infoset")["probability"].sum().round(9).eq(1).all()
+        np.True_
+        >>> sorted(g.to_dict())[:3]
+        ['backward_induction', 'beliefs', 'gambit_check']
     """
     from compellence.game import solve
     from compellence.game.belief import analyse_beliefs, prior_for
@@ -768,11 +776,12 @@ def backtest(episodes: str | Path | None = None, runs: int | None = None,
     (default: the six shipped Iran episodes), leave-one-out unless ``as_coded``. A handful
     of cases: a consistency check, never a validation.
 
-    >>> b = backtest(runs=50, seed=1, as_coded=True, select=["2013-jcpoa"])
-    >>> b.episodes["id"].tolist()
-    ['2013-jcpoa']
-    >>> sorted(b.scores["model"].unique())
-    ['base_rate', 'cost_benefit', 'model']
+    Examples:
+        >>> b = backtest(runs=50, seed=1, as_coded=True, select=["2013-jcpoa"])
+        >>> b.episodes["id"].tolist()
+        ['2013-jcpoa']
+        >>> sorted(b.scores["model"].unique())
+        ['base_rate', 'cost_benefit', 'model']
     """
     from compellence.analysis.backtest import run_backtest, select_episodes
     from compellence.evidence.episodes import load_episodes

@@ -3,7 +3,7 @@
 The core install (``pip install compellence``) runs the simulator, the analyses and the
 report; the page, distributed sweeps, Gambit, EMA Workbench, the data-set readers and the
 out-of-sample regression are extras. A feature that needs a missing one raises
-:class:`MissingExtra`, naming the extra to install.
+`MissingExtra`, naming the extra to install.
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ class MissingExtra(ImportError):
 
 
 def require(module: str, feature: str) -> ModuleType:
-    """Import ``module`` or raise :class:`MissingExtra` naming the extra that installs it.
+    """Import ``module`` or raise `MissingExtra` naming the extra that installs it.
 
-    >>> require("numpy", "arrays").__name__
-    'numpy'
+    Examples:
+        >>> require("numpy", "arrays").__name__
+        'numpy'
     """
     try:
         return importlib.import_module(module)
