@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 import compellence as c
 from compellence import api, extras
 from compellence.cli import app
+from compellence.report.jsonout import finite
 
 matplotlib.use("Agg")
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,6 +125,12 @@ def test_files_round_trip(flagship, tmp_path):
     flagship.to_parquet(tmp_path / "r.parquet")
     flagship.to_csv(tmp_path / "r.csv")
     back = pd.read_parquet(tmp_path / "r.parquet")
+    import pyarrow.parquet as pq
+
+    from compellence.provenance import stamp
+
+    meta = pq.read_schema(tmp_path / "r.parquet").metadata[b"compellence"]
+    assert json.loads(meta) == stamp() == flagship.to_dict()["provenance"]
     csv = pd.read_csv(tmp_path / "r.csv")
     assert len(back) == len(csv) == 800
     assert list(back["outcome"]) == list(flagship.runs["outcome"].astype(str))
@@ -204,10 +211,11 @@ def test_game_and_backtest_tables():
 def test_cli_run_explain_claims_print_what_the_api_returns():
     r = runner.invoke(app, ["run", FLAG, "--runs", "300", "--seed", "4", "--json"])
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output) == json.loads(json.dumps(
-        c.run(FLAG, runs=300, seed=4).to_dict()))
+    assert json.loads(r.output) == finite(c.run(FLAG, runs=300, seed=4).to_dict())
     r = runner.invoke(app, ["explain", FLAG, "--run", "1", "--json"])
-    assert json.loads(r.output) == json.loads(json.dumps(c.explain(FLAG, run=1).to_dict()))
+    assert json.loads(r.output) == finite(c.explain(FLAG, run=1).to_dict())
+    r = runner.invoke(app, ["game", FLAG, "--json"])
+    assert json.loads(r.output) == finite(c.game(FLAG).to_dict())
     r = runner.invoke(app, ["explain", FLAG, "--run", "1", "--round", "9999"])
     assert r.exit_code == 2 and "--round 9999: run 1 made decisions" in r.output
     r = runner.invoke(app, ["claims", "--runs", "100", "--seed", "1", "--json"])

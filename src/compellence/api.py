@@ -185,12 +185,14 @@ class Results:
         self.per_run(parameters).to_csv(path, index=False)
 
     def to_parquet(self, path: str | Path, parameters: bool = True) -> None:
-        """Write the per-run table (and the sampled parameters) to a Parquet file."""
-        self.per_run(parameters).to_parquet(path, index=False)
+        """Write the per-run table (and the sampled parameters) to a Parquet file; its
+        schema metadata carries the provenance under ``compellence`` (as the CLI's)."""
+        _write_parquet(self.per_run(parameters), path)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary: what ``compellence run --json`` prints."""
         from compellence.analysis.intervals import event_intervals
+        from compellence.provenance import stamp
 
         data = self.raw.to_dict()
         data["events"] = {k: v.to_dict() for k, v in event_intervals(self.raw).items()}
@@ -198,6 +200,7 @@ class Results:
             sw = self.runs["switched_round"]
             data["events"]["switched_median_round"] = (float(sw[sw >= 0].median())
                                                        if (sw >= 0).any() else None)
+        data["provenance"] = stamp()
         return data
 
     # figures ---------------------------------------------------------------------------
@@ -264,6 +267,21 @@ class Results:
     def __repr__(self) -> str:
         return (f"<Results {self.scenario.name}: {self.n:,} runs, seed {self.seed}; "
                 ".outcomes .events .terms .runs>")
+
+
+def _write_parquet(frame: pd.DataFrame, path: str | Path) -> None:
+    """A table to Parquet with the provenance in its schema metadata."""
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from compellence.provenance import stamp
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    meta = dict(table.schema.metadata or {})
+    meta[b"compellence"] = json.dumps(stamp()).encode()
+    pq.write_table(table.replace_schema_metadata(meta), path)
 
 
 def run(scenario: str | Path | Scenario, runs: int | None = None, seed: int | None = None,
@@ -367,8 +385,10 @@ class Decision:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: what ``compellence explain --json`` prints."""
+        from compellence.provenance import stamp
+
         return {"scenario": self.scenario.name, "run": self.run, **self.record,
-                "ending": self.ending}
+                "ending": self.ending, "provenance": stamp()}
 
     def __repr__(self) -> str:
         return (f"<Decision {self.scenario.name} run {self.run}, round {self.round}: "
@@ -463,9 +483,11 @@ class Claims:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (the rows of ``compellence claims --json``)."""
+        from compellence.provenance import stamp
+
         return {"runs": self.runs, "all_hold": self.all_hold, "changes": self.changes,
                 "verdicts": {str(k): v for k, v in self.verdicts.items()},
-                "claims": [r.to_dict() for r in self.results]}
+                "claims": [r.to_dict() for r in self.results], "provenance": stamp()}
 
     def _repr_html_(self) -> str:
         cols = ["number", "claim", "verdict", "essay", "essay_low", "essay_high"]
@@ -578,8 +600,8 @@ class Sweep:
         self.table.to_csv(path, index=False)
 
     def to_parquet(self, path: str | Path) -> None:
-        """Write the points table to Parquet."""
-        self.table.to_parquet(path, index=False)
+        """Write the points table to Parquet (with the provenance in its metadata)."""
+        _write_parquet(self.table, path)
 
 
 def sweep(scenario: str | Path | Scenario, params: dict[str, tuple], runs: int = 200,
@@ -654,7 +676,9 @@ class GameAnalysis:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: what ``compellence game --json`` prints."""
-        return self.data
+        from compellence.provenance import stamp
+
+        return {**self.data, "provenance": stamp()}
 
 
 def game(scenario: str | Path | Scenario, *, lam: float | None = None,
