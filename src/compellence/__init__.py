@@ -13,8 +13,6 @@ imported on first use, so ``import compellence`` (and ``compellence --help``) st
 
 from __future__ import annotations
 
-import sys as _sys
-import types as _types
 from importlib import metadata as _metadata
 from typing import TYPE_CHECKING, Any
 
@@ -58,7 +56,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
         backtest,
         claims,
         explain,
-        game,
+        game,  # at run time the callable subpackage compellence.game
         load,
         run,
         run_outcomes,
@@ -69,27 +67,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from compellence.scenario.loader import ScenarioError
 
 
-class _Package(_types.ModuleType):
-    """The package module: importing the subpackage ``compellence.game`` must not replace
-    the API's `game` on the package (the subpackage stays in ``sys.modules``, so
-    ``from compellence.game import solve`` works as before)."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _SHADOWED and isinstance(value, _types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-_SHADOWED = {"game"}
-_sys.modules[__name__].__class__ = _Package
-
-
 def __getattr__(name: str) -> Any:
     """Import the public API on first use (PEP 562), keeping ``import compellence`` light."""
     if name not in __all__:
         raise AttributeError(f"module 'compellence' has no attribute {name!r}")
     import importlib
 
+    if name == "game":  # the subpackage, callable as compellence.api.game (game/__init__.py)
+        return importlib.import_module("compellence.game")
     value = getattr(importlib.import_module(_FROM.get(name, "compellence.api")), name)
     globals()[name] = value
     return value
