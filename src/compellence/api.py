@@ -94,6 +94,17 @@ class Results:
 
     ``outcomes``, ``events``, ``terms`` and ``runs`` are pandas DataFrames; ``raw`` is the
     engine's own result object (its methods are the engine's and may change).
+
+    Examples:
+        >>> import tempfile, pathlib, pandas
+        >>> r = run("generic-sanctions", runs=300, seed=2)
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> r.to_parquet(folder / "runs.parquet")
+        >>> back = pandas.read_parquet(folder / "runs.parquet")
+        >>> len(back), "leader.identity_weight" in back.columns
+        (300, True)
+        >>> type(r.plot_outcomes()).__name__, "<svg" in r._repr_html_()
+        ('Figure', True)
     """
 
     scenario: Scenario
@@ -538,7 +549,17 @@ def claims(runs: int | None = None, seed: int | None = None, *,
 
 @dataclass
 class Sweep:
-    """A design over parameters and the outcome shares at each point."""
+    """A design over parameters and the outcome shares at each point.
+
+    Examples:
+        >>> s = sweep("iran-2025-surrender", {"leader.identity_weight": (0.25, 1.5),
+        ...           "leader.rationality": (1.0, 10.0)}, runs=50, seed=1,
+        ...           method="sobol", n=8)
+        >>> len(s.table), s.sensitivity("deal")["parameter"].nunique()
+        (48, 2)
+        >>> type(s.plot("leader.rationality")).__name__
+        'Figure'
+    """
 
     scenario: Scenario
     parameters: list[str]
