@@ -7,6 +7,7 @@ numba compiling the kernel once), so marked ``slow``."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -19,8 +20,13 @@ FLAGSHIP = ("import compellence as c; r = c.run(c.load('iran-2025-surrender'), r
             "seed=1); print(r.outcomes)")
 
 
+#: The fresh venv must see only itself: no PYTHONPATH pointing at a source tree.
+CLEAN = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+
+
 def _run(*args: str, cwd: Path | None = None, timeout: int = 900) -> str:
-    r = subprocess.run(list(args), capture_output=True, text=True, cwd=cwd, timeout=timeout)
+    r = subprocess.run(list(args), capture_output=True, text=True, cwd=cwd, timeout=timeout,
+                       env=CLEAN)
     assert r.returncode == 0, f"{args}: {r.stdout[-2000:]}\n{r.stderr[-4000:]}"
     return r.stdout
 
@@ -41,7 +47,9 @@ def test_build_check_install_and_run_the_flagship(tmp_path):
     _run(sys.executable, "-m", "venv", str(venv))
     py = venv / "bin" / "python"
     _run(str(py), "-m", "pip", "install", "--quiet", str(wheels[0]))
-    out = _run(str(py), "-c", FLAGSHIP, cwd=tmp_path)  # not the source tree: the wheel
+    where = _run(str(py), "-c", "import compellence; print(compellence.__file__)", cwd=tmp_path)
+    assert where.startswith(str(venv)), where  # the wheel, not the source tree
+    out = _run(str(py), "-c", FLAGSHIP, cwd=tmp_path)
     for outcome in ("ongoing", "capitulation", "deal", "war", "collapse", "ci_low"):
         assert outcome in out, out
     # the core stays lean: the extras are not installed, and say so when needed
@@ -49,5 +57,5 @@ def test_build_check_install_and_run_the_flagship(tmp_path):
                    "'dask', 'pygambit', 'ema_workbench', 'sklearn') if u.find_spec(m)])")
     assert missing.strip() == "[]"
     err = subprocess.run([str(venv / "bin" / "compellence"), "app"], capture_output=True,
-                         text=True, timeout=120)
+                         text=True, timeout=120, env=CLEAN)
     assert err.returncode == 2 and "pip install 'compellence[app]'" in err.stderr, err.stderr
