@@ -33,7 +33,13 @@ PUBLIC = ["BacktestResult", "Claims", "Decision", "GameAnalysis", "MissingExtra"
           "load", "run", "run_outcomes", "scenarios", "sweep"]
 
 
-def test_the_public_surface_is_pinned():
+@pytest.fixture(scope="module")
+def solved() -> api.GameAnalysis:
+    """The flagship's game, solved once for the tests below (a solve takes seconds)."""
+    return c.game(FLAG)
+
+
+def test_the_public_surface_is_pinned(solved):
     assert sorted(c.__all__) == sorted(PUBLIC)
     for name in PUBLIC:
         assert getattr(c, name) is not None, name
@@ -44,7 +50,7 @@ def test_the_public_surface_is_pinned():
     import compellence.game.tree as tree
 
     assert callable(c.game) and tree.build_game
-    assert isinstance(c.game(FLAG), api.GameAnalysis)
+    assert isinstance(solved, api.GameAnalysis)
 
 
 def test_every_public_function_and_class_has_a_docstring_with_an_example():
@@ -204,22 +210,22 @@ def test_sweep_plot_and_errors(tmp_path):
         s.sensitivity("deal")
 
 
-def test_game_and_backtest_tables():
-    g = c.game(FLAG)
+def test_game_and_backtest_tables(solved):
+    g = solved
     assert (g.qre.groupby("infoset")["probability"].sum() - 1).abs().max() < 1e-9
     b = c.backtest(runs=40, seed=1, as_coded=True, select=["2013-jcpoa"])
     assert b.episodes["id"].tolist() == ["2013-jcpoa"]
     assert set(b.scores["model"]) == {"model", "cost_benefit", "base_rate"}
 
 
-def test_cli_run_explain_claims_print_what_the_api_returns():
+def test_cli_run_explain_claims_print_what_the_api_returns(solved):
     r = runner.invoke(app, ["run", FLAG, "--runs", "300", "--seed", "4", "--json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.output) == finite(c.run(FLAG, runs=300, seed=4).to_dict())
     r = runner.invoke(app, ["explain", FLAG, "--run", "1", "--json"])
     assert json.loads(r.output) == finite(c.explain(FLAG, run=1).to_dict())
     r = runner.invoke(app, ["game", FLAG, "--json"])
-    assert json.loads(r.output) == finite(c.game(FLAG).to_dict())
+    assert json.loads(r.output) == finite(solved.to_dict())
     r = runner.invoke(app, ["explain", FLAG, "--run", "1", "--round", "9999"])
     assert r.exit_code == 2 and "--round 9999: run 1 made decisions" in r.output
     r = runner.invoke(app, ["claims", "--runs", "100", "--seed", "1", "--json"])

@@ -711,8 +711,8 @@ def game(scenario: str | Path | Scenario, *, lam: float | None = None,
 
     Examples:
         >>> g = game("iran-2025-surrender")
-        >>> g.qre.groupby("infoset")["probability"].sum().round(9).eq(1).all()
-        np.True_
+        >>> bool(g.qre.groupby("infoset")["probability"].sum().round(9).eq(1).all())
+        True
         >>> sorted(g.to_dict())[:3]
         ['backward_induction', 'beliefs', 'gambit_check']
     """
