@@ -11,6 +11,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
+
+pytest.importorskip("fastapi", reason="the page's tests need the [app] extra")
+pytest.importorskip("httpx", reason="FastAPI's test client needs httpx ([test])")
 from fastapi.testclient import TestClient
 
 from compellence.app.server import create_app

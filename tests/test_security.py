@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+
+pytest.importorskip("fastapi", reason="the page's tests need the [app] extra")
+pytest.importorskip("httpx", reason="FastAPI's test client needs httpx ([test])")
 from fastapi.testclient import TestClient
 
 from compellence.app import server

@@ -439,14 +439,19 @@ class ClaimResult:
                 "contrast_reason": self.reason}
 
 
-def run_claim(spec: ClaimSpec, runs: int, seed: int | None = None) -> ClaimResult:
-    """Measure one claim for the essay, the contrast, the rival and without its mechanism."""
-    ctx = Ctx(runs, seed)
+def run_claim(spec: ClaimSpec, runs: int, seed: int | None = None,
+              over: dict[str, Any] | None = None) -> ClaimResult:
+    """Measure one claim for the essay, the contrast, the rival and without its mechanism.
+    ``over`` changes assumptions under every arm (applied over the baseline, as the map's
+    points are; the claim's profile and arms still set their own fields)."""
+    over = dict(over or {})
+    ctx = Ctx(runs, seed, over=over)
     essay = spec.measure(ctx, {})
     contrast = spec.measure(ctx, spec.contrast)
     rival = spec.measure(ctx, th.RIVAL) if spec.number in th.RIVAL_CLAIMS else None
     switch = th.MECHANISM[spec.number]
-    without = spec.measure(Ctx(runs, seed, force={f"mechanisms.{switch}": False}), {})
+    without = spec.measure(Ctx(runs, seed, over=over, force={f"mechanisms.{switch}": False}),
+                           {})
     return ClaimResult(spec.number, spec.claim, spec.passage, spec.quantity, spec.threshold,
                        runs, spec.contrast_label, essay, contrast, rival, without, switch,
                        verdict(essay, contrast, rival, spec.essay_must_move),

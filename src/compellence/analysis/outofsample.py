@@ -181,6 +181,10 @@ def design(rows: pd.DataFrame) -> pd.DataFrame:
 def fit_logit(x_train: np.ndarray, y_train: np.ndarray, groups: np.ndarray,
               seed: int) -> Any:
     """L2 multinomial logit, C chosen by 5-fold CV grouped by crisis (training only)."""
+    from compellence.extras import require
+
+    require("sklearn", "the out-of-sample logistic regression")
+    require("threadpoolctl", "the out-of-sample logistic regression")
     from sklearn.linear_model import LogisticRegressionCV
     from sklearn.model_selection import GroupKFold
     from threadpoolctl import threadpool_limits

@@ -205,6 +205,9 @@ def _pool(tasks: list[Task], workers: int) -> Iterator[list]:
 
 
 def _dask(tasks: list[Task], address: str) -> Iterator[list]:
+    from compellence.extras import require
+
+    require("dask.distributed", "a sweep on a dask scheduler (--scheduler)")
     from dask.distributed import Client, as_completed
 
     try:

@@ -14,10 +14,26 @@ from rich.markup import escape
 
 from compellence import __version__
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
-                  help="compellence: coercion against a leader whose refusal is identity. "
-                       "Every figure is conditional on the scenario's stated assumptions; "
-                       "none is a forecast of real events.")
+
+class _App(typer.Typer):
+    """The typer app, with one more rule for the console script: a feature whose optional
+    dependency is missing prints one line naming the extra to install (exit code 2)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from compellence.extras import MissingExtra
+
+        try:
+            return super().__call__(*args, **kwargs)
+        except MissingExtra as exc:
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
+                      soft_wrap=True)
+            raise SystemExit(2) from None
+
+
+app = _App(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+           help="compellence: coercion against a leader whose refusal is identity. "
+                "Every figure is conditional on the scenario's stated assumptions; "
+                "none is a forecast of real events.")
 out = Console()
 err = Console(stderr=True)
 

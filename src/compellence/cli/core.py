@@ -49,7 +49,8 @@ def run(scenario: ScenarioArg,
         = None,
         sets: SetOpt = None) -> None:
     """Run an ensemble: outcome shares with 95% intervals and the terms behind the choices."""
-    from compellence.engine import BACKENDS, simulate
+    from compellence import api
+    from compellence.engine import BACKENDS
     from compellence.engine.stream import simulate_stream
 
     guards.output(out_file, (".parquet", ".csv"), "--out")
@@ -78,41 +79,32 @@ def run(scenario: ScenarioArg,
             task = bar.add_task(sc.name, total=n)
             res = simulate_stream(sc, n, seed, chunk_size=size, backend=backend,
                                   progress=lambda k: bar.advance(task, k))
-    elif as_json or n <= chunk_size:
-        res = simulate(sc, runs=n, seed=seed, chunk_size=chunk_size, trajectories=want,
-                       backend=backend)
-    else:
-        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
-                "{task.completed:,}/{task.total:,} runs"), TimeRemainingColumn(),
-                console=err, transient=True) as bar:
-            task = bar.add_task(sc.name, total=n)
-            res = simulate(sc, runs=n, seed=seed, chunk_size=chunk_size, trajectories=want,
-                           progress=lambda k: bar.advance(task, k), backend=backend)
-    if out_file is not None:
-        from compellence.analysis.sampled import sampled_columns
+        if as_json:
+            from compellence.analysis.intervals import event_intervals
 
-        frame = res.runs.assign(outcome=res.runs["outcome"].astype(str))
-        drawn = sampled_columns(sc, res.seed, res.n)
-        frame = frame.join(drawn.set_axis(frame.index)) if len(drawn.columns) else frame
-        guards.write_frame(frame, out_file)
+            data = res.to_dict()
+            data["events"] = {k: v.to_dict() for k, v in event_intervals(res).items()}
+            guards.print_json(data)
+            return
+        _print_run(sc, res, None)
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
+            "{task.completed:,}/{task.total:,} runs"), TimeRemainingColumn(),
+            console=err, transient=True, disable=as_json or n <= chunk_size) as bar:
+        task = bar.add_task(sc.name, total=n)
+        result = api.run(sc, runs=n, seed=seed, chunk_size=chunk_size, trajectories=want,
+                         progress=lambda k: bar.advance(task, k), backend=backend)
+    if out_file is not None:
+        guards.write_frame(result.per_run(), out_file)
     if traj_file is not None:
         try:
-            res.trajectory_frame().to_csv(traj_file, index=False)
+            result.trajectories.to_csv(traj_file, index=False)
         except OSError as exc:
             _fail(f"{traj_file}: cannot write: {exc}")
     if as_json:
-        from compellence.analysis.intervals import event_intervals
-
-        data = res.to_dict()
-        data["events"] = {k: v.to_dict() for k, v in event_intervals(res).items()}
-        runs_frame = getattr(res, "runs", None)
-        if runs_frame is not None and "switched_round" in runs_frame:
-            sw = runs_frame["switched_round"]
-            data["events"]["switched_median_round"] = (float(sw[sw >= 0].median())
-                                                       if (sw >= 0).any() else None)
-        guards.print_json(data)
+        guards.print_json(result.to_dict())
         return
-    _print_run(sc, res, out_file, traj_file)
+    _print_run(sc, result.raw, out_file, traj_file)
 
 
 def _print_run(sc, res, out_file: Path | None, traj_file: Path | None = None) -> None:
@@ -168,23 +160,19 @@ def explain(scenario: ScenarioArg,
             as_json: JsonOpt = False,
             sets: SetOpt = None) -> None:
     """One decision of one run, decomposed term by term, and how the run ended."""
-    from compellence.engine import explain_run
+    from compellence import api
 
     sc = _load(scenario, sets)
     if run_index >= sc.runs:
         _fail(f"--run {run_index}: the scenario has {sc.runs} runs (0..{sc.runs - 1})")
-    record = explain_run(sc, run_index, seed)
-    if round_ is None:
-        dec = record[-1]
-    else:
-        match = [d for d in record if d["round"] == round_]
-        if not match:
-            last = record[-1]["round"]
-            _fail(f"--round {round_}: run {run_index} made decisions in rounds 0..{last} only")
-        dec = match[0]
-    ending = _run_ending(sc, run_index, seed)
+    try:
+        decision = api.explain(sc, run_index, round_, seed)
+    except ValueError as exc:
+        _fail(f"--{exc}")
+        raise
+    dec, ending = decision.record, decision.ending
     if as_json:
-        guards.print_json({"scenario": sc.name, "run": run_index, **dec, "ending": ending})
+        guards.print_json(decision.to_dict())
         return
     act = ACTIONS[dec["action"]]
     out.print(f"[bold]{sc.name}[/], run {run_index}, round {dec['round']}: the leader chose "
@@ -220,30 +208,6 @@ _VERDICT_STYLE = {"holds": "green", "fails": "red", "does not discriminate": "ye
                   "untestable here": "magenta"}
 
 
-def _run_ending(sc, run_index: int, seed: int | None) -> dict:
-    """How one run ended: its outcome, the round, whether the leader was killed, and
-    whether a successor ruled (the ensemble's row for that run: runs are independent of how
-    many are simulated, so the first run_index + 1 suffice)."""
-    from compellence.engine import simulate
-
-    row = simulate(sc, runs=run_index + 1, seed=seed).runs.iloc[run_index]
-    outcome = str(row["outcome"])
-    rounds = int(row["rounds"])
-    if outcome == "ongoing":
-        text = f"(still resisting at the horizon, round {sc.horizon})"
-    else:
-        text = f"in round {rounds} (after {rounds + 1} of {sc.horizon} rounds)"
-    killed = bool(row["martyred"])
-    generation = int(row["leader_generation"])
-    if killed:
-        text += "; the leader was killed in a confrontation"
-    if generation > 0:
-        text += f"; a successor ruled (generation {generation})"
-    return {"outcome": outcome, "rounds": rounds, "leader_killed": killed,
-            "leader_generation": generation, "escalations": int(row["escalations"]),
-            "text": text}
-
-
 @app.command(rich_help_panel="Run the model")
 def claims(runs: Annotated[int | None, typer.Option(min=50, help="Runs per ensemble "
                                                     "(default 10,000).")] = None,
@@ -267,13 +231,13 @@ def claims(runs: Annotated[int | None, typer.Option(min=50, help="Runs per ensem
     when every claim is computed and reported; --require-hold exits 1 unless all hold."""
     import sys
 
+    from compellence import api
     from compellence.analysis import thresholds as th
-    from compellence.analysis.claims import run_claims
 
     n = runs or th.DEFAULT_RUNS
     with working(f"measuring the nine claims ({n:,} runs per ensemble)...",
                  disable=as_json):
-        results = run_claims(n, seed)
+        results = api.claims(n, seed).results
     cmap = None
     if with_map:
         from compellence.analysis.claims_map import compute_map

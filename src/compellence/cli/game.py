@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -44,81 +44,26 @@ def game(scenario: ScenarioArg,
          as_json: JsonOpt = False,
          sets: SetOpt = None) -> None:
     """Equilibria of the coercion game, the coercer's best demand and the threshold belief."""
-    from compellence.game import solve
-    from compellence.game.belief import analyse_beliefs, prior_for
-    from compellence.game.efg import to_efg
-    from compellence.game.tree import GameTooLarge, build_game
+    from compellence import api
+    from compellence.game.gambit import MissingExtra
 
     guards.output(export, (".efg",), "--export")
     sc = _load(scenario, sets)
-    if stages is not None:
-        sc.game.stages = stages
-    pri = prior_for(sc, prior) if prior is not None else None
-    tree = build_game(sc, prior=pri)
-    size = tree.size()
-    if size["nodes"] > 200_000:
-        _fail(f"the game has {size['nodes']:,} nodes, too many to solve: use fewer stages or "
-              "a coarser menu")
-    if export is not None:
-        try:
-            export.write_text(to_efg(tree))
-        except OSError as exc:
-            _fail(f"{export}: cannot write: {exc}")
-    lam_value = sc.game.rationality if lam is None else lam
-    only_qre = lam is not None or qre_path_
-    pure: list[dict[str, str]] | None = None
     try:
-        pure = solve.pure_equilibria(tree)
-    except GameTooLarge as exc:
-        if not only_qre:
-            _fail(f"{sc.name}: {exc}")
-    with working(f"solving the game ({size['nodes']:,} nodes)...", disable=as_json):
-        qre = solve.logit_qre(tree, lam_value)
-        path = solve.qre_path(tree, [0.5, 1, 2, 4, 8, 16, 32]) if qre_path_ else []
-        spe = solve.backward_induction(tree) if sc.game.stages == 1 else None
-        beliefs = {"best_response": analyse_beliefs(sc, None) if sc.game.stages == 1 else None,
-                   "qre": analyse_beliefs(sc, lam_value)} \
-            if "cost-benefit" in sc.game.types else {}
-        check = _check_gambit(tree, pure, qre) if check_gambit else None
-    data = {
-        "scenario": sc.name, "size": size, "types": list(tree.types),
-        "prior": list(tree.prior), "menu": list(tree.menu),
-        "pure_equilibria": pure, "backward_induction": spe,
-        "qre": {"lambda": lam_value, "behavior": qre.as_dict(tree)},
-        "qre_path": [{"lambda": q.lam, "behavior": q.as_dict(tree)} for q in path],
-        "beliefs": {k: None if v is None else {
-            "maximal": v.maximal, "threshold": v.threshold,
-            "grid": [{"prior_cost_benefit": p, "best": b, "values": vals}
-                     for p, b, vals in v.grid]} for k, v in beliefs.items()},
-        "gambit_check": check,
-        "note": "conditional on the scenario's stated assumptions; not a forecast",
-    }
+        with working("solving the game...", disable=as_json):
+            analysis = api.game(sc, lam=lam, prior=prior, stages=stages, qre_path=qre_path_,
+                                check_gambit=check_gambit, export=export)
+    except (ValueError, MissingExtra) as exc:
+        _fail(str(exc))
+        raise
+    except OSError as exc:
+        _fail(f"{export}: cannot write: {exc}")
+        raise
+    sc, tree, data = analysis.scenario, analysis.tree, analysis.data
     if as_json:
         guards.print_json(data)
         return
     _print_game(sc, tree, data, export)
-
-
-def _check_gambit(tree, pure, qre) -> dict[str, Any]:
-    from compellence.game import gambit
-
-    try:
-        result: dict[str, Any] = {}
-        if pure is not None:
-            key = lambda e: tuple(sorted(e.items()))  # noqa: E731
-            theirs = gambit.pure_equilibria(tree)
-            result["pure_sets_equal"] = set(map(key, pure)) == set(map(key, theirs))
-        try:
-            g = gambit.qre(tree, qre.lam)
-        except gambit.SolverShortfall as exc:
-            result["qre_skipped"] = str(exc)
-            return result
-        ours = qre.as_dict(tree)
-        result["qre_max_abs_diff"] = max(abs(ours[k][a] - g[k][a]) for k in ours for a in ours[k])
-        return result
-    except gambit.MissingExtra as exc:
-        _fail(str(exc))
-        raise
 
 
 def _print_game(sc, tree, data, export) -> None:

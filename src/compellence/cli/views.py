@@ -288,6 +288,13 @@ def app_command(port: Annotated[int, typer.Option(min=1, max=65535, help="Port t
                     "--allowed-host", help="A Host name the page answers to (repeatable); "
                     "required when --host is not a loopback address.")] = None) -> None:
     """Serve the interactive page on http://HOST:PORT (Ctrl-C stops it)."""
+    from compellence.extras import MissingExtra, require
+
+    try:
+        for module in ("fastapi", "uvicorn", "plotly"):
+            require(module, "compellence app")
+    except MissingExtra as exc:
+        _fail(str(exc))
     from compellence.app.server import allowed_hosts, serve
 
     if not allowed_hosts(host, allowed_host or ()):

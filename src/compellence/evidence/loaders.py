@@ -48,6 +48,9 @@ def _read(path: str | Path, reader, needed: tuple[str, ...], what: str) -> pd.Da
 
 def load_ties(path: str | Path) -> pd.DataFrame:
     """TIES v4.1 (.xls, read with xlrd)."""
+    from compellence.extras import require
+
+    require("xlrd", "reading TIES (.xls)")
     return _read(path, lambda p: pd.read_excel(p, engine="xlrd"),
                  ("caseid", "targetstate", "finaloutcome"), "TIES v4.1 .xls")
 

@@ -120,7 +120,9 @@ def _speakers(root: Path) -> dict[tuple[str, int], tuple[str, str]]:
     if not xlsx.exists():
         raise CorpusError(root, "Speakers_by_session.xlsx",
                           "expected the UN General Debate speaker table in the folder")
-    import openpyxl
+    from compellence.extras import require
+
+    openpyxl = require("openpyxl", "reading the UN General Debate speaker table (.xlsx)")
 
     try:
         wb = openpyxl.load_workbook(xlsx, read_only=True, data_only=True)
