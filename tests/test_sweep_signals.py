@@ -15,8 +15,9 @@ import pytest
 from compellence.analysis.store import Store
 
 FLAG = "iran-2025-surrender"
-#: A sweep that takes minutes on two workers: 400 points × 2,000 runs.
-LONG = ["sweep", FLAG, "--lhs", "400", "--param", "coercer.relief=0:1", "--runs", "2000",
+#: A sweep that takes minutes on two workers: 2,000 points × 20,000 runs (sized for the
+#: compiled engine: the interrupt must land while points are still being computed).
+LONG = ["sweep", FLAG, "--lhs", "2000", "--param", "coercer.relief=0:1", "--runs", "20000",
         "--workers", "2", "--batch", "1"]
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
@@ -87,7 +88,7 @@ def test_ctrl_c_stops_the_workers_within_seconds_and_keeps_what_was_stored(tmp_p
     store = Store(out, create=False)
     exp = store.resolve(None)
     done = len(store.done_points(exp))
-    assert f"{done} of 400 points".encode() in text
+    assert f"{done} of {LONG[LONG.index('--lhs') + 1]} points".encode() in text
 
 
 def test_workers_exit_when_the_parent_dies(tmp_path):
