@@ -20,8 +20,8 @@ to the mechanism". Every figure is conditional on the model and the stated basel
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ import numpy as np
 
 from compellence.analysis import thresholds as th
 from compellence.engine import Results, simulate
+from compellence.engine.simulate import one_thread
 from compellence.scenario.loader import load_scenario
 
 HOLDS, FAILS, NO_DISCRIMINATION, UNTESTABLE = ("holds", "fails", "does not discriminate",
@@ -146,25 +147,6 @@ def paired(ctx: Ctx, a: Results, b: Results, outcomes: tuple[str, ...], bound: f
     floor = share_at_floor(pa, a.n, ctx.point) and share_at_floor(pb, b.n, ctx.point)
     return Figure(m, lo, hi, judge(lo, hi, bound, side), floor,
                   {labels[0]: pa, labels[1]: pb})
-
-
-@contextmanager
-def one_thread() -> Iterator[None]:
-    """Run the compiled backend on one thread: the claims run many small ensembles, where
-    thread start-up costs more than the work (measured on the shared 2-core machine, 200
-    runs: 18 ms per ensemble on one thread, 480 ms on two under load). The numbers do not
-    depend on it: the engine's random numbers are keyed by seed and run."""
-    try:
-        import numba
-    except ImportError:  # the NumPy reference backend has no threads to set
-        yield
-        return
-    before = numba.get_num_threads()
-    numba.set_num_threads(1)
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
 
 
 # --------------------------------------------------------------------------- claims

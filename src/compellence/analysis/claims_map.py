@@ -22,10 +22,11 @@ from typing import Any
 import pandas as pd
 
 from compellence.analysis import thresholds as th
-from compellence.analysis.claims import SPECS, Ctx, map_holds, one_thread
+from compellence.analysis.claims import SPECS, Ctx, map_holds
 from compellence.analysis.design import ParamRange, lhs
 from compellence.analysis.discovery import Box, discover
 from compellence.analysis.store import Store, experiment_id
+from compellence.engine.simulate import one_thread
 
 
 @dataclass

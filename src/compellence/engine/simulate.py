@@ -9,6 +9,8 @@ chunk, on any backend, with any number of threads or workers.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,7 +21,8 @@ from compellence.model import layout as lay
 from compellence.model.layout import TRAJECTORY_VARS
 from compellence.scenario.schema import INSTRUMENTS, Scenario
 
-__all__ = ["TRAJECTORY_VARS", "ChunkResult", "Context", "decision_context", "simulate_chunk"]
+__all__ = ["TRAJECTORY_VARS", "ChunkResult", "Context", "decision_context", "one_thread",
+           "simulate_chunk"]
 
 
 @dataclass
@@ -41,15 +44,23 @@ class ChunkResult:
 SERIAL_BELOW = 4096
 
 
-def _serial(kernel, args: tuple) -> None:
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Run the compiled kernel on one thread inside the block (for many small ensembles:
+    the thread pool costs more than it saves). The numbers do not depend on it."""
     import numba
 
     before = numba.get_num_threads()
     numba.set_num_threads(1)
     try:
-        kernel(*args)
+        yield
     finally:
         numba.set_num_threads(before)
+
+
+def _serial(kernel, args: tuple) -> None:
+    with one_thread():
+        kernel(*args)
 
 
 def _kernel(backend: str):
