@@ -262,16 +262,17 @@ def claims(runs: Annotated[int | None, typer.Option(min=50, help="Runs per ensem
     raise typer.Exit(1 if require_hold and not all_hold else 0)
 
 
+#: Terminal width from which the claims are one wide table (narrower: a table per claim).
+CLAIMS_WIDE = 160
+
+
 def _print_claims(results, regions, n, cmap) -> None:
     """The claims table for the terminal."""
     from compellence.analysis import thresholds as th
 
-    table = Table(title=f"The essay's claims ({n:,} runs per ensemble; paired arms, 95% "
-                  "intervals)", show_lines=True)
-    for col in ("#", "claim, and the essay's words it tests", "quantity (needs)", "essay's "
-                "profile", "one-factor contrast", "security rival", "mechanism off",
-                "verdict"):
-        table.add_column(col)
+    title = (f"The essay's claims ({n:,} runs per ensemble; paired arms, 95% "
+             "intervals)")
+    rows = []
     for r in results:
         v = _VERDICT_STYLE.get(r.verdict, "white")
         verdict = f"[{v}]{r.verdict}[/]"
@@ -282,21 +283,41 @@ def _print_claims(results, regions, n, cmap) -> None:
             verdict += f"\nholds in {reg.holding_share:.0%} of the map"
             if reg.sliver():
                 verdict += " [red](a sliver)[/]"
-        table.add_row(str(r.number), f"{r.claim}\n[dim]“{r.passage}”[/]",
-                      f"{r.quantity} ({r.threshold})", _fig(r.essay),
-                      _fig(r.contrast) + f"\n[dim]{r.contrast_label}[/]",
-                      _fig(r.rival), _fig(r.without) + f"\n[dim]{r.mechanism} off[/]",
-                      verdict)
-    out.print(table)
+        rows.append((str(r.number), f"{r.claim}\n[dim]“{r.passage}”[/]",
+                     f"{r.quantity} ({r.threshold})", _fig(r.essay),
+                     _fig(r.contrast) + f"\n[dim]{r.contrast_label}[/]",
+                     _fig(r.rival), _fig(r.without) + f"\n[dim]{r.mechanism} off[/]",
+                     verdict))
+    cols = ("#", "claim, and the essay's words it tests", "quantity (needs)", "essay's "
+            "profile", "one-factor contrast", "security rival", "mechanism off", "verdict")
+    if out.width >= CLAIMS_WIDE:
+        table = Table(title=title, show_lines=True)
+        for col in cols:
+            table.add_column(col)
+        for row in rows:
+            table.add_row(*row)
+        out.print(table)
+    else:  # a narrow terminal: one small two-column table per claim, nothing cut off
+        out.print(f"[bold]{title}[/]")
+        for row in rows:
+            t = Table(show_header=False, show_lines=True, title=f"claim {row[0]}")
+            t.add_column("", style="bold", no_wrap=True)
+            t.add_column("")
+            for label, cell in zip(("claim", "quantity", "essay", "contrast", "rival",
+                                    "mech. off", "verdict"), row[1:], strict=True):
+                t.add_row(label, cell)
+            out.print(t)
     for r in results:
         shares = ", ".join(f"{k} {v:.3f}" for k, v in r.essay.shares.items())
         note = f"; {r.essay.note}" if r.essay.note else ""
         window = "inside" if r.in_window else "OUTSIDE"
         out.print(f"[dim]{r.number}. essay: {shares}{note} (reference share {window} "
-                  f"[{th.WINDOW[0]}, {th.WINDOW[1]}])[/]", highlight=False)
-    counts = {}
+                  f"[{th.WINDOW[0]}, {th.WINDOW[1]}], where a share can move)[/]",
+                  highlight=False)
+    counts: dict[str, int] = {}
     for r in results:
-        counts[r.verdict] = counts.get(r.verdict, 0) + 1
+        key = r.verdict if r.attribution == "attributable" else f"{r.verdict} ({r.attribution})"
+        counts[key] = counts.get(key, 0) + 1
     out.print("Verdicts: " + ", ".join(f"{k} {v}" for k, v in counts.items()) +
               ". Baselines, contrasts and minimal effects: compellence/analysis/thresholds.py;"
               " reasons: docs/claims.md. The security rival is provisional (no deterrent "

@@ -39,8 +39,10 @@ def resolve_backend(sc: Scenario, backend: str, trajectories: bool = False) -> s
         from compellence.engine.gpu import available
 
         if not available():
-            raise ValueError("the cuda backend needs an NVIDIA GPU with a CUDA toolkit "
-                             "(or NUMBA_ENABLE_CUDASIM=1 for numba's simulator)")
+            raise ValueError("the cuda backend needs an NVIDIA GPU and numba's CUDA target: "
+                             "pip install 'compellence[gpu]' (with the CUDA libraries: "
+                             "pip install 'numba-cuda[cu12]'); NUMBA_ENABLE_CUDASIM=1 runs "
+                             "it on numba's simulator")
         if trajectories:
             raise ValueError("the cuda backend records no trajectories; use --backend numba")
     return backend
