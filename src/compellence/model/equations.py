@@ -437,14 +437,19 @@ def survival_term(V, O, S, R, M, g):
 
 
 @jitable
+def defiance(v, p_acc):
+    """Spread a value of defiance over the actions: full when resisting or escalating,
+    (1 − p_acc) for a deal offer (defiance only if refused), none for capitulation."""
+    return v, v, (1.0 - p_acc) * v, 0.0
+
+
+@jitable
 def martyrdom_term(V, R, M, g):
     """M7: resisting while his life is threatened adds μ·threat (μ>0 sanctifies, μ<0
     deters); a deal offer is defiance only if refused, capitulation none."""
     if not M[M7]:
         return 0.0, 0.0, 0.0, 0.0
-    p_acc = g[3]
-    v = V[MU] * R[THR]
-    return v, v, (1.0 - p_acc) * v, 0.0
+    return defiance(V[MU] * R[THR], g[3])
 
 
 @jitable
@@ -452,9 +457,7 @@ def pain_valence_term(V, R, M, g):
     """M3: struggle with pain is moral validation: resisting under pressure P adds v·P."""
     if not M[M3]:
         return 0.0, 0.0, 0.0, 0.0
-    p_acc = g[3]
-    v = V[PV] * R[PIDX]
-    return v, v, (1.0 - p_acc) * v, 0.0
+    return defiance(V[PV] * R[PIDX], g[3])
 
 
 @jitable
