@@ -64,11 +64,9 @@ def _get(sc: Scenario, path: str) -> Any:
 
 
 def _field_range(sc: Scenario, path: str) -> tuple[float, float]:
-    *parents, name = path.split(".")
-    obj: Any = sc
-    for part in parents:
-        obj = getattr(obj, part)
-    return tuple(type(obj).model_fields[name].json_schema_extra["range"])  # type: ignore
+    parent, name = path.rsplit(".", 1)
+    section = _get(sc, parent)
+    return tuple(type(section).model_fields[name].json_schema_extra["range"])  # type: ignore
 
 
 def _table(dist: Any, lo: float, hi: float) -> tuple[int, float, np.ndarray]:
