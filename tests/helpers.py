@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 from compellence.engine.simulate import Context, decision_context
 from compellence.scenario import load_scenario
@@ -28,3 +30,16 @@ def probabilities(name: str = "iran-2025-surrender", overrides: dict[str, Any] |
                   **switches: bool) -> np.ndarray:
     """The logit choice probabilities of run 0, round 0 (resist, escalate, deal, capitulate)."""
     return context(name, overrides, **switches).probabilities()[0]
+
+
+#: The real coercion data sets (never committed): ../shared/data/coercion beside the repo.
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "coercion"
+
+
+def need_data(name: str) -> Path:
+    """The path of a reference data file, or skip the test with the reason when it is absent."""
+    path = DATA / name
+    if not path.is_file():
+        pytest.skip(f"{path} is absent: the reference data set is not on this machine "
+                    "(it is never committed; see docs/evidence.md)")
+    return path

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from helpers import need_data
 from typer.testing import CliRunner
 
 from compellence.analysis.backtest import run_backtest, score
@@ -14,20 +14,11 @@ from compellence.evidence import loaders as ld
 from compellence.evidence.episodes import load_episodes
 from compellence.scenario import ScenarioError
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "coercion"
 runner = CliRunner()
 
 
-def _need(name: str) -> Path:
-    path = DATA / name
-    if not path.is_file():
-        pytest.skip(f"{path} is absent: the reference data set is not on this machine "
-                    "(it is never committed; see docs/evidence.md)")
-    return path
-
-
 def test_ties_reproduces_the_readme_figures():
-    r = ld.ties_rates(ld.load_ties(_need("TIESv4-1.xls")))
+    r = ld.ties_rates(ld.load_ties(need_data("TIESv4-1.xls")))
     assert r["cases_coded"] == 1024
     assert r["acquiesced_or_settled"] == pytest.approx(0.562, abs=0.001)
     assert r["acquiesced"] == pytest.approx(0.375, abs=0.001)
@@ -40,7 +31,7 @@ def test_ties_reproduces_the_readme_figures():
 
 
 def test_gsdb_reproduces_the_readme_figures():
-    r = ld.gsdb_rates(ld.load_gsdb(_need("GSDB_V3.csv")))
+    r = ld.gsdb_rates(ld.load_gsdb(need_data("GSDB_V3.csv")))
     assert r["episodes_concluded"] == 1162
     assert r["success_total"] == pytest.approx(0.453, abs=0.001)
     assert r["success_total_or_part"] == pytest.approx(0.632, abs=0.001)
@@ -49,7 +40,7 @@ def test_gsdb_reproduces_the_readme_figures():
 
 
 def test_icb_reproduces_the_readme_figures():
-    r = ld.icb_rates(ld.load_icb(_need("icb2v14.csv")))
+    r = ld.icb_rates(ld.load_icb(need_data("icb2v14.csv")))
     assert r["actors"] == 1077
     for key, value in (("victory", 0.348), ("compromise", 0.222), ("stalemate", 0.223),
                        ("defeat", 0.195)):
@@ -57,7 +48,7 @@ def test_icb_reproduces_the_readme_figures():
 
 
 def test_archigos_reproduces_the_readme_figures():
-    r = ld.archigos_rates(ld.load_archigos(_need("archigos_v4.1.csv")))
+    r = ld.archigos_rates(ld.load_archigos(need_data("archigos_v4.1.csv")))
     for key, value in (("exit_regular", 0.708), ("exit_irregular", 0.185),
                        ("exit_natural_death", 0.062), ("exit_foreign", 0.022),
                        ("irregular_killed", 0.190), ("irregular_exiled", 0.425),
@@ -83,7 +74,7 @@ def test_wrong_files_get_clear_errors(tmp_path):
 
 
 def test_baserates_cli_json():
-    path = _need("TIESv4-1.xls")
+    path = need_data("TIESv4-1.xls")
     r = runner.invoke(app, ["data", "baserates", "--ties", str(path), "--json"])
     assert r.exit_code == 0
     assert json.loads(r.output)["ties"]["cases_coded"] == 1024
@@ -153,7 +144,7 @@ sources = ["another"]
 
 def test_backtest_with_ties_base_rate():
     eps, folder, _ = load_episodes()
-    shares = ld.ties_outcome_shares(ld.load_ties(_need("TIESv4-1.xls")))
+    shares = ld.ties_outcome_shares(ld.load_ties(need_data("TIESv4-1.xls")))
     bt = run_backtest(eps, folder, runs=100, ties=shares)
     first = bt.episodes[0]["base_rate"]
     assert first["capitulation"] == pytest.approx((0.375 + 0.005) / 1.025, abs=0.002)
@@ -161,7 +152,7 @@ def test_backtest_with_ties_base_rate():
 
 def test_calibration_fits_ties():
     from compellence.analysis.calibrate import calibrate
-    cal = calibrate(ld.load_ties(_need("TIESv4-1.xls")), runs=600, bootstrap=2)
+    cal = calibrate(ld.load_ties(need_data("TIESv4-1.xls")), runs=600, bootstrap=2)
     for k in ("acquiesce", "settle"):
         assert cal.simulated[k] == pytest.approx(cal.data[k], abs=0.05)
     assert cal.essay_profile["outcomes_in_generic_sanctions"]["acquiesce"] < \

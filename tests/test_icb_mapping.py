@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import need_data
 from typer.testing import CliRunner
 
 from compellence.cli import app
@@ -14,22 +14,13 @@ from compellence.evidence import icb
 from compellence.evidence import loaders as ld
 from compellence.evidence.episodes import episode_scenario, load_episodes
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "coercion"
 runner = CliRunner()
-
-
-def _need(name: str) -> Path:
-    path = DATA / name
-    if not path.is_file():
-        pytest.skip(f"{path} is absent: the reference data set is not on this machine "
-                    "(it is never committed; see docs/evidence.md)")
-    return path
 
 
 @pytest.fixture(scope="module")
 def coded() -> icb.Coded:
-    return icb.code_icb(ld.load_icb(_need("icb2v14.csv")),
-                        ld.load_archigos(_need("archigos_v4.1.csv")))
+    return icb.code_icb(ld.load_icb(need_data("icb2v14.csv")),
+                        ld.load_archigos(need_data("archigos_v4.1.csv")))
 
 
 def _row(coded: icb.Coded, crisno: int, actor: str) -> pd.Series:
@@ -122,8 +113,8 @@ def test_internal_triggers_are_not_coercion_targets(coded):
 
 def test_episode_file_round_trip(coded, tmp_path):
     out = tmp_path / "icb.toml"
-    r = runner.invoke(app, ["data", "episodes", "--icb", str(_need("icb2v14.csv")),
-                            "--archigos", str(_need("archigos_v4.1.csv")), "-o", str(out),
+    r = runner.invoke(app, ["data", "episodes", "--icb", str(need_data("icb2v14.csv")),
+                            "--archigos", str(need_data("archigos_v4.1.csv")), "-o", str(out),
                             "--json"])
     assert r.exit_code == 0, r.output
     summary = json.loads(r.output)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
+from helpers import need_data
 from typer.testing import CliRunner
 
 from compellence.analysis import outofsample as oos
@@ -13,16 +12,7 @@ from compellence.cli import app
 from compellence.evidence import icb
 from compellence.evidence import loaders as ld
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "coercion"
 runner = CliRunner()
-
-
-def _need(name: str) -> Path:
-    path = DATA / name
-    if not path.is_file():
-        pytest.skip(f"{path} is absent: the reference data set is not on this machine "
-                    "(it is never committed; see docs/evidence.md)")
-    return path
 
 
 def test_fold_floor_and_scores():
@@ -40,8 +30,8 @@ def test_fold_floor_and_scores():
 @pytest.fixture(scope="module")
 def small():
     """A small slice of the coded ICB rows, with tiny grids, so the test is cheap."""
-    rows = icb.code_icb(ld.load_icb(_need("icb2v14.csv")),
-                        ld.load_archigos(_need("archigos_v4.1.csv"))).rows
+    rows = icb.code_icb(ld.load_icb(need_data("icb2v14.csv")),
+                        ld.load_archigos(need_data("archigos_v4.1.csv"))).rows
     rows = rows[rows["trigger_class"].isin(("non-military", "economic"))
                 & (rows["violence"] == 1)]
     mp = pytest.MonkeyPatch()
@@ -122,6 +112,6 @@ def test_results_stored_in_duckdb_and_the_report_section(small, tmp_path):
 
 
 def test_cli_rejects_a_bad_split():
-    r = runner.invoke(app, ["backtest", "--icb", str(_need("icb2v14.csv")),
+    r = runner.invoke(app, ["backtest", "--icb", str(need_data("icb2v14.csv")),
                             "--split", "decade"])
     assert r.exit_code == 2 and "--split" in r.output
