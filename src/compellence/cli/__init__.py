@@ -8,6 +8,7 @@ importing them registers their commands, in the order ``--help`` lists them.
 # ruff: noqa: I001, F401
 
 from compellence.cli import core
+from compellence.cli import diagnose
 from compellence.cli import game
 from compellence.cli import analysis
 from compellence.cli import evidence
