@@ -103,6 +103,12 @@ def test_streaks_count_only_consecutive_rounds_in_play():
     assert low.tolist() == [True, False] and not high.any()
     low, high = dg.pinned_runs(np.full((10, 2), 0.99), alive, rounds=6)
     assert high.tolist() == [True, False] and not low.any()
+    middle = {v: np.full((10, 2), 0.5) for v in lay.TRAJECTORY_VARS}
+    calm = dg.pinned_states(middle, alive)
+    assert calm.any_state.estimate == 0 and calm.verdict().text == "no state pinned in any run"
+    state = next(v for v in lay.TRAJECTORY_VARS if v not in dg.instruments())
+    stuck = dg.pinned_states({**middle, state: np.zeros((10, 2))}, alive)
+    assert stuck.any_state.estimate == 0.5 and stuck.verdict().worrying
 
 
 def _pinned(sc, runs=300):

@@ -144,8 +144,11 @@ class Pinned:
     rounds: int
 
     def verdict(self) -> Verdict:
-        top = self.table[self.table["kind"] == "state"].sort_values("share").iloc[-1]
+        states = self.table[self.table["kind"] == "state"]
         bad = self.any_state.estimate >= PINNED_WORRY
+        if states.empty or states["share"].max() == 0:
+            return Verdict(False, "no state pinned in any run")
+        top = states.loc[states["share"].idxmax()]
         return Verdict(bad, f"any state pinned in {self.any_state.estimate:.3f} of runs "
                             f"(most: {top['variable']}, {top['share']:.3f})"
                             + (": worrying" if bad else ""))
