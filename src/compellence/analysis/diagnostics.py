@@ -79,7 +79,7 @@ WORRY = {
                   f"{NOTABLE_PROBABILITY:.0%} at ≥ {NOTABLE_WORRY:.0%} of decisions (noise, "
                   "not the utilities, makes those choices), or an observed rate outside the "
                   "band the probabilities imply (the draws disagree with the model)."),
-    "sweep": (f"Worrying: capitulation swinging more than {SWING_WORRY:.0%} across the "
+    "sweep": (f"Worrying: capitulation moving by more than {SWING_WORRY:.2f} across the "
               "values: the result rests on that one number, which needs a stated reason."),
 }
 
