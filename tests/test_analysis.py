@@ -175,7 +175,7 @@ def test_discovery_finds_where_deals_are_likely(tmp_path):
                             "--plot", str(png)], env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.output
     assert "coercer.accepts_limited_deal" in r.output and png.exists()
-    r = runner.invoke(app, ["discover", str(path), "--outcome", "deal", "--threshold", "1.0"])
+    r = runner.invoke(app, ["discover", str(path), "--outcome", "war", "--threshold", "1.0"])
     assert r.exit_code == 2 and "nothing to discover" in r.output
 
 

@@ -90,7 +90,7 @@ def test_leader_logit_response_equals_the_simulators_choice():
     for item in sc.game.menu:
         sim_sc = type_scenario(sc, "identity-committed", item)
         first = explain_run(sim_sc, 0)[0]
-        game_probs = [q[f"L|identity-committed|{item.label}"][a] for a in ACTIONS]
+        game_probs = [q[f"L|identity-committed|{item.label}"].get(a, 0.0) for a in ACTIONS]
         assert np.allclose(game_probs, first["probabilities"], atol=1e-12, rtol=0)
 
 

@@ -67,5 +67,5 @@ def test_extreme_rationality_is_stable():
     ctx = decision_context(load_scenario("iran-2025-surrender", {"leader.rationality": 20.0}))
     U = np.stack(list(ctx.terms().values()), axis=1)[0] * 1e3
     p = np.zeros(4)
-    eq.logit_choice(20.0, U, p)
+    eq.logit_choice(20.0, U, p, True)
     assert np.all(np.isfinite(p)) and np.isclose(p.sum(), 1.0)

@@ -192,7 +192,7 @@ MECHANISM = {1: "identity_cost", 2: "heroic_flexibility", 3: "martyrdom",
              7: "consistency_authority", 8: "pressure_resolve", 9: "exogenous_decline"}
 
 #: Claims about refusal (DESIGN.md contrasts them with the cost-benefit leader): they
-#: also face the security-seeking rival (scenario/profiles.py, provisional).
+#: also face the security-seeking rival (scenario/profiles.py).
 RIVAL_CLAIMS = (1, 2, 3, 5, 9)
 RIVAL = {"leader.profile": "security-seeking"}
 

@@ -320,8 +320,7 @@ def _print_claims(results, regions, n, cmap) -> None:
         counts[key] = counts.get(key, 0) + 1
     out.print("Verdicts: " + ", ".join(f"{k} {v}" for k, v in counts.items()) +
               ". Baselines, contrasts and minimal effects: compellence/analysis/thresholds.py;"
-              " reasons: docs/claims.md. The security rival is provisional (no deterrent "
-              "value of the programme yet).")
+              " reasons: docs/claims.md.")
     if cmap is not None:
         _print_map(cmap)
     out.print(f"[dim]{CAVEAT}[/]")

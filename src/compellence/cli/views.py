@@ -261,7 +261,7 @@ def compare(a: Annotated[str, typer.Argument(metavar="A", help="A scenario.")],
         fmt.column(tt, "A", no_wrap=True)
         fmt.column(tt, "B", no_wrap=True)
         fa, fb = ra.trajectory_frame(), rb.trajectory_frame()
-        for var in ("economy", "unrest", "base", "trust", "program"):
+        for var in ("economy", "unrest", "base", "trust", "program", "adaptation", "resolve"):
             cells = []
             for f, r in ((fa, ra), (fb, rb)):
                 med = f[f["variable"] == var].set_index("round")["median"]

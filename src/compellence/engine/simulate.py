@@ -134,7 +134,7 @@ def chunk_result(sc: Scenario, CI: np.ndarray, CF: np.ndarray, term_sums: np.nda
         cols["belief_cost_benefit"] = f["belief_cost_benefit"].copy()
     for name in ("p_resist", "p_escalate", "p_deal", "p_capitulate"):
         cols[name] = f[name].copy()
-    for key in ("economy", "unrest", "base", "trust", "program", "axis", "resolve"):
+    for key in lay.S_FIELDS[:lay.NFINAL]:
         cols[f"final_{key}"] = f[f"final_{key}"].copy()
     return ChunkResult(cols, np.asarray(term_sums, np.float64), int(c["rounds_played"].sum()))
 
@@ -168,7 +168,7 @@ class Context:
     S: np.ndarray   # (n, NS) state
     O: np.ndarray   # (n, NO) offer in force
     R: np.ndarray   # (n, NR) pressure
-    M: np.ndarray   # (15,) switches
+    M: np.ndarray   # (NM,) switches
 
     @property
     def n(self) -> int:
@@ -198,7 +198,7 @@ class Context:
         U = np.stack(list(self.terms().values()), axis=1)
         P = np.zeros((self.n, 4))
         for i in range(self.n):
-            eq.logit_choice(self.V[i, lay.LAM], U[i], P[i])
+            eq.logit_choice(self.V[i, lay.LAM], U[i], P[i], self.M[lay.W7])
         return P
 
     def geometry(self, i: int = 0) -> tuple[float, ...]:
@@ -208,7 +208,7 @@ class Context:
 
     def war_probability(self, i: int = 0) -> float:
         """Chance that an escalation becomes war this round."""
-        return float(eq.war_probability(self.V[i], self.R[i]))
+        return float(eq.war_probability(self.V[i], self.S[i], self.R[i], self.M))
 
     def with_state(self, **values: float) -> Context:
         """The same context with some state variables set (names as layout.S_FIELDS)."""

@@ -43,7 +43,7 @@ class Spec:
     sched: np.ndarray       # (5, T+1) scheduled levels
     is_sched: np.ndarray    # (5,) bool
     listed: np.ndarray      # (5,) bool: instruments the adaptive rule raises
-    M: np.ndarray           # (15,) bool switches
+    M: np.ndarray           # (NM,) bool switches
     kill_round: int         # round at which the leader is killed (-1: none)
     renege: np.ndarray      # (T,) bool
     LRN: np.ndarray         # learning constants (layout.LRN_FIELDS)

@@ -53,13 +53,14 @@ RULES: dict[str, str] = {
         "the value the actor saw threatened, the nearest coded proxy for what was "
         "demanded; 5 and 6 are both threats to the population or the state itself."),
     "D2-demand-parameters": (
-        "PROVISIONAL until the model has demand types (a later issue): each type becomes "
-        "coercer.demand with regime.core_threshold = 0.5: policy 0.4 and influence 0.5 "
-        "(a deal can concede all of it: the core is not touched), territory 0.7, "
-        "political_system 0.9, existence 1.0 (touch the core: the sacred premium applies "
+        "Each type sets coercer.demand_type (its identity, sacred and power stakes: "
+        "scenario/demands.py) and coercer.demand with regime.core_threshold = 0.5: policy 0.4 "
+        "and influence 0.5 (a deal can concede all of it: the core is not touched), territory "
+        "0.7, political_system 0.9, existence 1.0 (touch the core: the sacred premium applies "
         "and the coercer accepts a core-keeping deal with accepts_limited_deal = 0.3). "
-        "political_system and existence also threaten the leader: leader_threat 0.3. "
-        "Why: the ordering follows ICB's gravity scale; the values are round numbers."),
+        "political_system and existence also threaten the leader: leader_threat 0.3; no exit "
+        "is offered (coercer.exit_offer 0). Why: the ordering follows ICB's gravity scale; "
+        "the values are round numbers."),
     "P1-trigger": (
         "triggr → instruments (sanctions, isolation, military_threat): economic (3) → "
         "0.6/0.3/0.1; non-violent military (7) → 0.2/0.3/0.6; violent (8, 9) → 0.2/0.3/0.8; "
@@ -209,7 +210,8 @@ def overrides(demand_type: str, trigger_class: str, violence: int,
     sanctions, isolation, threat = TRIGGER_INSTRUMENTS[trigger_class]
     if major_power:
         threat = min(1.0, threat + MAJOR_POWER_BUMP)
-    return {"coercer.demand": DEMAND[demand_type],
+    return {"coercer.demand_type": demand_type,
+            "coercer.demand": DEMAND[demand_type],
             "regime.core_threshold": CORE_THRESHOLD,
             "coercer.accepts_limited_deal": ACCEPTS_LIMITED_DEAL,
             "coercer.pressure.sanctions": sanctions,

@@ -17,8 +17,10 @@ Here B is the model's *leader*, its utilities computed by
 bargaining model lacks switched off, so that: capitulating (accepting x) is worth
 −x (the identity term with w_id = 1, no authority, visibility, resolve, face-saving
 or sacred premium), and escalating (war) is worth −(p + c_B) (the material term with
-no pressure, war for sure, war_cost = p + c_B). A is the coercer, with the game's
-payoffs: concession_value · x for acceptance and war_value = p − c_A for war.
+no pressure, war for sure, war_cost = p + c_B, no cost of an escalation short of war;
+war needs no trigger and the programme has no deterrent value: W6 and W5 off). A is the
+coercer, with the game's payoffs: concession_value · x for acceptance and war_value =
+p − c_A for war.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from compellence.scenario.loader import load_scenario
 
 _OFF = ("consistency_authority", "coercion_visibility", "pressure_resolve", "sacred_core",
         "trust", "exogenous_decline", "martyrdom", "pain_valence", "heroic_flexibility",
-        "adaptive_coercer")
+        "adaptive_coercer", "war_trigger", "program_value")
 
 
 def bargaining_overrides(x: float, p: float, c_b: float) -> dict[str, Any]:
@@ -53,6 +55,7 @@ def bargaining_overrides(x: float, p: float, c_b: float) -> dict[str, Any]:
         "coercer.pressure.leader_threat": 0.0,
         "dynamics.war_rate": 1.0,            # war_rate·(0.5 + 0.5) = 1: escalation is war
         "dynamics.war_cost": p + c_b,
+        "dynamics.escalation_cost": 0.0,     # Fearon's war has no cost short of war
     })
     return over
 

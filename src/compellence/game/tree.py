@@ -22,7 +22,8 @@ from math import prod
 import numpy as np
 
 from compellence.game.payoffs import StagePayoffs, stage_payoffs
-from compellence.model.core import ACTIONS, RESIST
+from compellence.model.core import ACTIONS, RESIST, TERMS
+from compellence.model.equations import dominated
 from compellence.scenario.schema import Scenario
 
 COERCER, LEADER = 0, 1
@@ -80,6 +81,17 @@ class GameTree:
         return next(k for k, i in enumerate(self.infosets) if i.key == key)
 
 
+def _open_actions(pay: StagePayoffs, resist_continues: bool, prune: bool) -> list[int]:
+    """The leader's actions at a node: all four, or (W7, as in the simulator's choice) those
+    no other action beats in every stage term. Resisting is kept when it leads to a further
+    stage, whose value the stage terms do not show."""
+    if not prune:
+        return list(range(len(ACTIONS)))
+    U = np.stack([pay.terms[name] for name in TERMS])
+    return [a for a in range(len(ACTIONS))
+            if (a == RESIST and resist_continues) or not dominated(U, a)]
+
+
 def build_game(sc: Scenario, prior: list[float] | None = None,
                stages: int | None = None) -> GameTree:
     """Build the game of a scenario (its ``[game]`` table), optionally with another prior
@@ -117,11 +129,15 @@ def build_game(sc: Scenario, prior: list[float] | None = None,
 
     def leader_node(t: str, label: str, path: tuple[str, ...], public: tuple[str, ...],
                     stage: int, acc: np.ndarray) -> int:
-        nid = add(Node("decision", path, LEADER, actions=ACTIONS))
-        nodes[nid].infoset = infoset_for(f"L|{t}|" + "/".join(public), LEADER, ACTIONS, nid)
         pay = table[(t, label)]
+        acts = _open_actions(pay, resist_continues=stage + 1 < n_stages,
+                             prune=sc.mechanisms.undominated_choice)
+        names = tuple(ACTIONS[a] for a in acts)
+        nid = add(Node("decision", path, LEADER, actions=names))
+        nodes[nid].infoset = infoset_for(f"L|{t}|" + "/".join(public), LEADER, names, nid)
         weight = g.discount ** stage
-        for a, act in enumerate(ACTIONS):
+        for a in acts:
+            act = ACTIONS[a]
             total = acc + weight * np.array([pay.coercer[a], pay.leader[a]])
             child_path = (*path, act)
             if a == RESIST and stage + 1 < n_stages:

@@ -40,6 +40,9 @@ from compellence.model.layout import (
     A_RET,
     A_STEP,
     ACC,
+    ADAPT,
+    ADMAX,
+    ADR,
     ALPHA,
     AR,
     AXD,
@@ -49,6 +52,7 @@ from compellence.model.layout import (
     BELIEF,
     BETA,
     BG,
+    BREV,
     CAPITULATE,
     CAPITULATION,
     CB,
@@ -62,20 +66,25 @@ from compellence.model.layout import (
     DEAL,
     DEAL_OUTCOME,
     DEM,
+    DESP,
+    DETER,
     DOFF,
     ECON,
     ECRIT,
     EREC,
     ES,
     ESCALATE,
+    ESCC,
     ESCS,
     ESTR,
+    EXIT,
     FDW,
     FINAL,
     FS,
     GEN,
     H0,
     HEROIC,
+    IDS,
     ISO,
     KAPPA,
     KROUND,
@@ -111,20 +120,25 @@ from compellence.model.layout import (
     MU,
     MW,
     ND,
+    NFINAL,
     NL,
     NR,
     NS,
     NT,
     OUT,
+    PDISC,
     PERS,
     PH,
     PHI,
     PIDX,
     PLAYED,
+    POWS,
+    PREB,
     PROG,
     PSTR,
     PSUM,
     PV,
+    PVAL,
     RALLY,
     REC_ACC,
     REC_ACT,
@@ -135,13 +149,17 @@ from compellence.model.layout import (
     REC_WAR,
     REC_WID,
     REL,
+    REP,
+    REPC,
     RES,
     RG,
     ROUNDS,
+    SACS,
     SANC,
     SANCT,
     SPREM,
     STK,
+    STRUCK,
     SW,
     SWITCH,
     T_FUT,
@@ -151,8 +169,10 @@ from compellence.model.layout import (
     T_MAT,
     T_PV,
     T_SAC,
+    T_SEC,
     T_SURV,
     THR,
+    TPERC,
     TREC,
     TREN,
     TRUST,
@@ -164,6 +184,7 @@ from compellence.model.layout import (
     U_SHOCK,
     U_STRIKE,
     U_WAR,
+    ULT,
     UNR,
     UR,
     USR,
@@ -180,6 +201,13 @@ from compellence.model.layout import (
     V_REL,
     V_TRUST0,
     V_UNR0,
+    W1,
+    W2,
+    W3,
+    W4,
+    W5,
+    W6,
+    W7,
     WAR,
     WC,
     WID,
@@ -197,14 +225,16 @@ PAIN_SANCTIONS, PAIN_ISOLATION, PAIN_STRIKES = 0.6, 0.2, 0.2
 #: M12: visibility of coercion at zero pressure (share); it rises linearly to 1 at full
 #: pressure. 0.4 keeps a concession made without pressure still somewhat costly.
 VISIBILITY_FLOOR = 0.4
-#: Standing with the base gained by retaliating (an escalation), per round.
+#: Standing with the base gained by retaliating (an escalation; with W6 on, only when there
+#: is something to answer: a strike, an ultimatum, desperation), per round.
 ESCALATION_RALLY = 0.05
 #: Standing with the base gained from the rally after a strike on the country (M2).
 STRIKE_BASE_RALLY = 0.02
-#: Share of the gap to a whole programme rebuilt per round.
-PROGRAM_REBUILD = 0.01
 #: A concession touches the core when it exceeds the core threshold by more than this.
 CORE_TOL = 1e-12
+#: W7: an action is dominated when it is no better than another in any term (by more than
+#: this, utility units) and worse in at least one.
+DOMINANCE_TOL = 1e-12
 #: How a per-run parameter is sampled (engine/spec.py builds the tables): a constant; a
 #: continuous distribution's quantile table read by linear interpolation; a discrete choice
 #: (the row holds the K cumulative weights, then the K values; ``const`` is K).
@@ -262,6 +292,7 @@ def initial_state(V, S):
     S[AXIS] = V[V_AXIS0]
     S[TRUST] = V[V_TRUST0]
     S[RES] = 0.0
+    S[ADAPT] = 0.0
     S[CRED] = 0.0
 
 
@@ -314,17 +345,64 @@ def adapt(V, listed, bump, escalated):
 
 
 @jitable
-def economic_pain(R, S):
-    """Per-round material pain: instrument pain × (1.5 − economy), so the same sanctions
-    hurt more in a weaker economy (factor in [0.5, 1.5])."""
-    return (PAIN_SANCTIONS * R[SANC] + PAIN_ISOLATION * R[ISO] + PAIN_STRIKES * R[STK]) * \
-        (1.5 - S[ECON])
+def flow_weight(V, M):
+    """W1: the weight, in rounds, of a per-round flow (pain, relief, risk, validation) over
+    the leader's horizon H at discount rate r: Σ_{τ<H} (1−r)^τ = (1 − (1−r)^H)/r; H when
+    r = 0 or W1 is off."""
+    h = V[PH]
+    r = V[PDISC] if M[W1] else 0.0
+    if r <= 1e-12:
+        return h
+    return (1.0 - (1.0 - r) ** h) / r
 
 
 @jitable
-def war_probability(V, R):
-    """Chance that one escalation turns into war: war_rate × (0.5 + military threat)."""
+def sanctions_bite(R, S, M):
+    """W2: the sanctions that still bite once the economy has adapted: s × (1 − adaptation)."""
+    return R[SANC] * (1.0 - S[ADAPT]) if M[W2] else R[SANC]
+
+
+@jitable
+def economic_pain(R, S, M):
+    """Per-round material pain: instrument pain (sanctions at their adapted bite, W2) ×
+    (1.5 − economy), so the same sanctions hurt more in a weaker economy (factor in
+    [0.5, 1.5])."""
+    return (PAIN_SANCTIONS * sanctions_bite(R, S, M) + PAIN_ISOLATION * R[ISO]
+            + PAIN_STRIKES * R[STK]) * (1.5 - S[ECON])
+
+
+@jitable
+def war_triggered(V, S, R, M):
+    """W6: an escalation can become war only with a trigger — a strike this round, a military
+    threat at the ultimatum level, or economic desperation (economy below ``desperation``);
+    with W6 off, always."""
+    if not M[W6]:
+        return True
+    return R[STRUCK] > 0.5 or R[MIL] >= V[ULT] or S[ECON] < V[DESP]
+
+
+@jitable
+def war_probability(V, S, R, M):
+    """Chance that one escalation turns into war: war_rate × (0.5 + military threat) when
+    triggered (W6), else 0."""
+    if not war_triggered(V, S, R, M):
+        return 0.0
     return clip01(V[WR] * (0.5 + R[MIL]))
+
+
+@jitable
+def kill_probability(V, R):
+    """True chance that the leader is killed this round: assassination_rate × threat."""
+    return clip01(V[AR] * R[THR])
+
+
+@jitable
+def believed_kill(V, R, M):
+    """The chance of being killed this round as he believes it (M6: × threat_perception;
+    M6 off: the true one). The survival and martyrdom terms both use it, once."""
+    if M[M6]:
+        return clip01(kill_probability(V, R) * V[TPERC])
+    return kill_probability(V, R)
 
 
 @jitable
@@ -367,22 +445,25 @@ def concession_scale(V, S, R, M):
 @jitable
 def identity_term(V, O, S, R, M, g):
     """M1 (+M5, M10, M12, M2): conceding under coercion is humiliation, an existential
-    rupture: − scale·x·(1 − σ). Material relief never enters it."""
+    rupture: − scale·identity_stake·x·(1 − σ). Material relief never enters it."""
     if not M[M1]:
         return 0.0, 0.0, 0.0, 0.0
     xd, d, sig_deal, _, _, _ = g
-    scale = concession_scale(V, S, R, M)
+    scale = concession_scale(V, S, R, M) * V[IDS]
     return 0.0, 0.0, -scale * xd * (1.0 - sig_deal), -scale * d * (1.0 - 0.0)
 
 
 @jitable
 def sacred_term(V, O, S, R, M, g):
     """M9: touching the core symbol costs a sacred premium, and money offered for it makes
-    it worse (taboo trade-off): − scale·premium·(1 + β·relief) where touched."""
+    it worse (taboo trade-off): − scale·premium·sacred_stake·(1 + β·relief) where touched,
+    × the programme's level with W5 (less symbol left, less to defend)."""
     if not M[M9]:
         return 0.0, 0.0, 0.0, 0.0
     _, _, _, _, touch_deal, touch_cap = g
-    sp = -(concession_scale(V, S, R, M) * (V[SPREM] * (1.0 + V[BETA] * O[REL])))
+    level = S[PROG] if M[W5] else 1.0
+    sp = -(concession_scale(V, S, R, M) * (V[SPREM] * V[SACS] * level
+                                            * (1.0 + V[BETA] * O[REL])))
     return 0.0, 0.0, sp * touch_deal, sp * touch_cap
 
 
@@ -401,15 +482,17 @@ def trust_factor(S, M):
 
 @jitable
 def material_term(V, O, S, R, M, g):
-    """Relief received (discounted by trust, M11) minus the pain of pressure that continues
-    for pain_horizon rounds; escalating adds the expected cost of war."""
+    """The flows of relief (discounted by trust, M11) and of the pain of continued pressure,
+    each weighed over the horizon (W1: flow_weight rounds); escalating adds the expected cost
+    of war and the cost of an escalation short of it."""
     xd, d, _, p_acc, _, _ = g
     w = material_weight(V, S, M)
-    pain = economic_pain(R, S) * V[PH]
-    relief = O[REL] * trust_factor(S, M)
+    f = flow_weight(V, M)
+    pain = economic_pain(R, S, M) * f
+    relief = O[REL] * trust_factor(S, M) * f
     share = xd / d if d > 0 else 1.0
-    p_war = war_probability(V, R)
-    return (w * -pain, w * (-pain - p_war * V[WC]),
+    p_war = war_probability(V, S, R, M)
+    return (w * -pain, w * (-pain - p_war * V[WC] - V[ESCC]),
             w * (p_acc * relief * share - (1.0 - p_acc) * pain), w * relief)
 
 
@@ -423,17 +506,45 @@ def believed_collapse(V, x, M):
 
 
 @jitable
+def survival_weight(V, M):
+    """M15: the essay's leader weighs survival little; off, survival weighs at least 1."""
+    return V[SW] if M[M15] else max(V[SW], 1.0)
+
+
+@jitable
+def power_lost(V, x, M):
+    """Chance of losing power by conceding x: the believed collapse (M6) or being made to
+    leave (power_stake × x × (1 − exit_offer): a demand for the political system), either."""
+    b = clip01(believed_collapse(V, x, M))
+    forced = clip01(V[POWS] * x * (1.0 - V[EXIT]))
+    return 1.0 - (1.0 - b) * (1.0 - forced)
+
+
+@jitable
 def survival_term(V, O, S, R, M, g):
-    """Regime and personal survival: resisting risks collapse (true hazard over the pain
-    horizon) and his life (the threat level); conceding risks the believed collapse (M6).
-    M15: the essay's leader weighs this little; off, survival weighs at least 1."""
+    """Regime and personal survival, in the right unit: resisting carries the per-round
+    hazards of collapse and of being killed (the believed chance, M6) over the horizon
+    (W1); conceding carries the chance of losing power; each × power_value × the survival
+    weight (M15)."""
     xd, d, _, p_acc, _, _ = g
-    w = V[SW] if M[M15] else max(V[SW], 1.0)
-    stay = collapse_hazard(V, S) * V[PH] + R[THR]
-    p_war = war_probability(V, R)
-    return (w * -stay, w * (-stay - p_war * V[WC]),
-            w * -(p_acc * believed_collapse(V, xd, M) + (1.0 - p_acc) * stay),
-            w * -believed_collapse(V, d, M))
+    ws = survival_weight(V, M)
+    w = ws * V[PVAL]
+    stay = (collapse_hazard(V, S) + believed_kill(V, R, M)) * flow_weight(V, M)
+    p_war = war_probability(V, S, R, M)
+    return (w * -stay, w * -stay - ws * p_war * V[WC],
+            w * -(p_acc * power_lost(V, xd, M) + (1.0 - p_acc) * stay),
+            w * -power_lost(V, d, M))
+
+
+@jitable
+def security_term(V, S, M, g):
+    """W5: the programme's security (deterrent) value, weighed by every leader through his
+    survival weight: conceding x of a programme at level ℓ gives up deterrence·ℓ·x."""
+    if not M[W5]:
+        return 0.0, 0.0, 0.0, 0.0
+    xd, d, _, p_acc, _, _ = g
+    v = -survival_weight(V, M) * V[DETER] * S[PROG]
+    return 0.0, 0.0, v * xd * p_acc, v * d
 
 
 @jitable
@@ -445,39 +556,45 @@ def defiance(v, p_acc):
 
 @jitable
 def martyrdom_term(V, R, M, g):
-    """M7: resisting while his life is threatened adds μ·threat (μ>0 sanctifies, μ<0
+    """M7: resisting while his life is threatened adds μ × the same believed chance of being
+    killed the survival term charges, × power_value, over the horizon (μ>0 sanctifies, μ<0
     deters); a deal offer is defiance only if refused, capitulation none."""
     if not M[M7]:
         return 0.0, 0.0, 0.0, 0.0
-    return defiance(V[MU] * R[THR], g[3])
+    return defiance(V[MU] * V[PVAL] * believed_kill(V, R, M) * flow_weight(V, M), g[3])
 
 
 @jitable
 def pain_valence_term(V, R, M, g):
-    """M3: struggle with pain is moral validation: resisting under pressure P adds v·P."""
+    """M3: struggle with pain is moral validation: each round of resisting under pressure P
+    adds v·P, weighed over the horizon like the pain itself (W1)."""
     if not M[M3]:
         return 0.0, 0.0, 0.0, 0.0
-    return defiance(V[PV] * R[PIDX], g[3])
+    return defiance(V[PV] * R[PIDX] * flow_weight(V, M), g[3])
 
 
 @jitable
 def base_change_resisting(V, S, R, M):
     """Per-round change of standing with the base while resisting (M2): steadfastness under
-    pressure raises it (× pain valence), economic collapse below econ_critical erodes it."""
+    pressure raises it (× pain valence), economic collapse below econ_critical erodes a
+    share of it."""
     gain = V[BG] * V[PV] * R[PIDX] * (1.0 - S[BASE]) if M[M2] else 0.0
     hardship = max(V[ECRIT] - S[ECON], 0.0) / max(V[ECRIT], 1e-9)
-    return gain - V[BEL] * hardship
+    return gain - V[BEL] * hardship * S[BASE]
 
 
 @jitable
 def legitimacy_term(V, O, S, R, M, g):
-    """The expected change of standing with the hardline base, × legitimacy weight."""
+    """The expected change of standing with the hardline base, × legitimacy weight: its flow
+    while resisting over the horizon (W1), the rally of a retaliation (with W6, only when
+    there is something to answer), the loss of conceding without face."""
     xd, d, sig_deal, p_acc, _, _ = g
-    stay = base_change_resisting(V, S, R, M)
+    stay = base_change_resisting(V, S, R, M) * flow_weight(V, M)
     loss_d = V[CBL] * xd * (1.0 - sig_deal)
     loss_c = V[CBL] * d * (1.0 - 0.0)
     lw = V[LW]
-    return (lw * stay, lw * (stay + ESCALATION_RALLY),
+    rally = ESCALATION_RALLY if war_triggered(V, S, R, M) else 0.0
+    return (lw * stay, lw * (stay + rally),
             lw * (-p_acc * loss_d + (1.0 - p_acc) * stay), lw * -loss_c)
 
 
@@ -512,6 +629,7 @@ def utility_terms(V, O, S, R, M, U):
     _put(U, T_PV, pain_valence_term(V, R, M, g))
     _put(U, T_LEG, legitimacy_term(V, O, S, R, M, g))
     _put(U, T_FUT, future_demands_term(V, S, M, g))
+    _put(U, T_SEC, security_term(V, S, M, g))
     return g
 
 
@@ -531,9 +649,31 @@ def _expneg(x):
 
 
 @jitable
-def logit_choice(lam, U, P):
+def dominated(U, a):
+    """W7: whether action a is no better than some other action in every utility term and
+    worse in at least one (ties are not dominance)."""
+    for b in range(4):
+        if b == a:
+            continue
+        worse = False
+        never_better = True
+        for j in range(NT):
+            diff = U[j, a] - U[j, b]
+            if diff > DOMINANCE_TOL:
+                never_better = False
+                break
+            if diff < -DOMINANCE_TOL:
+                worse = True
+        if never_better and worse:
+            return True
+    return False
+
+
+@jitable
+def logit_choice(lam, U, P, undominated):
     """Logit (quantal-response) choice: P = softmax(λ·Σ terms), summed in term order and
-    computed stably."""
+    computed stably; with ``undominated`` (W7) over the actions no other beats in every
+    term, so choice noise never picks an action that is worse in every respect."""
     u0 = 0.0
     u1 = 0.0
     u2 = 0.0
@@ -544,6 +684,12 @@ def logit_choice(lam, U, P):
         u2 += U[j, 2]
         u3 += U[j, 3]
     z0, z1, z2, z3 = lam * u0, lam * u1, lam * u2, lam * u3
+    if undominated:   # an excluded action gets weight 0 (one action is always undominated)
+        lo = -1e300
+        z0 = lo if dominated(U, 0) else z0
+        z1 = lo if dominated(U, 1) else z1
+        z2 = lo if dominated(U, 2) else z2
+        z3 = lo if dominated(U, 3) else z3
     zm = max(max(z0, z1), max(z2, z3))
     e0, e1, e2, e3 = _expneg(z0 - zm), _expneg(z1 - zm), _expneg(z2 - zm), _expneg(z3 - zm)
     tot = e0 + e1 + e2 + e3
@@ -621,21 +767,27 @@ def succeed(t, martyred, V, S, O, M, ci, cf):
 @jitable
 def advance_state(V, S, R, M, strike, shock):
     """Move the state of a run still in play to the next round (all from this round's state):
-    economy (sanctions and strikes erode it; it recovers when pressure is low), unrest
-    (follows hardship, jumps with shocks, drops in a strike's rally), base standing (M2),
-    trust (recovers toward 1, M11), axis (unravels, M13), resolve (hardens under pressure
-    while he resists, M2), programme (strikes damage it; rebuilt slowly)."""
+    economy (sanctions at their adapted bite and strikes erode a share of it; it is pulled
+    back toward health), adaptation (W2: moves toward adaptation_max × sanctions), unrest
+    (follows hardship, jumps with shocks, drops in a strike's rally, is repressed at a cost
+    in base standing, W3), base standing (M2; pulled back toward its start, W4), trust
+    (recovers toward 1, M11), axis (unravels, M13), resolve (moves toward the pressure
+    while he resists, M2), programme (strikes destroy a share; rebuilt slowly, W5)."""
     e_old = S[ECON]
-    decay = V[ES] * (R[SANC] + R[ISO] / 3.0) + V[ESTR] * strike
-    recovery = V[EREC] * (1.0 - e_old) * (1.0 - R[PIDX])
-    econ = clip01(e_old - decay + recovery)
+    loss = V[ES] * (sanctions_bite(R, S, M) + R[ISO] / 3.0) + V[ESTR] * strike
+    econ = clip01(e_old - e_old * loss + V[EREC] * (1.0 - e_old))
+    adapted = S[ADAPT] + V[ADR] * (V[ADMAX] * R[SANC] - S[ADAPT]) if M[W2] else S[ADAPT]
     drift = V[UR] * ((1.0 - econ) - S[UNR])
-    unrest = clip01(S[UNR] + drift + (V[USS] * shock - V[RALLY] * strike))
-    base = clip01(S[BASE] + (base_change_resisting(V, S, R, M) + STRIKE_BASE_RALLY * strike))
+    repressed = V[REP] * S[BASE] * S[UNR] if M[W3] else 0.0
+    unrest = clip01(S[UNR] + drift + (V[USS] * shock - V[RALLY] * strike) - repressed)
+    pull = V[BREV] * (V[V_BASE0] - S[BASE]) if M[W4] else 0.0
+    base = clip01(S[BASE] + (base_change_resisting(V, S, R, M) + STRIKE_BASE_RALLY * strike)
+                  + pull - V[REPC] * repressed)
     trust = clip01(S[TRUST] + V[TREC] * (1.0 - S[TRUST]))
     axis = clip01(S[AXIS] * (1.0 - V[AXD]))
-    res = clip01(S[RES] + V[RG] * R[PIDX] * (1.0 - S[RES])) if M[M2] else S[RES]
-    prog = clip01(S[PROG] - V[PSTR] * strike + PROGRAM_REBUILD * (1.0 - S[PROG]))
+    res = clip01(S[RES] + V[RG] * (R[PIDX] - S[RES])) if M[M2] else S[RES]
+    prog = clip01(S[PROG] - V[PSTR] * strike * S[PROG] + V[PREB] * (1.0 - S[PROG]))
+    S[ADAPT] = clip01(adapted)
     S[ECON] = econ
     S[UNR] = unrest
     S[BASE] = base
@@ -655,7 +807,7 @@ def hypothesis_likelihood(V, HV, h, HYP, lam, O, S, R, M, U, P, action):
     for j in range(NL):
         HV[j] = HYP[h, j]
     utility_terms(HV, O, S, R, M, U)
-    logit_choice(lam, U, P)
+    logit_choice(lam, U, P, M[W7])
     return P[action]
 
 
@@ -672,7 +824,8 @@ def update_belief(belief, V, HV, HYP, LRN, O, S, R, M, U, P, action):
 # --- one run ----------------------------------------------------------------------------
 @jitable
 def record_state(row, S, R):
-    """Trajectory row: economy, unrest, base, trust, programme, axis, resolve, P, threat."""
+    """Trajectory row (layout.TRAJECTORY_VARS): economy, unrest, base, trust, programme, axis,
+    resolve, adaptation, P, threat."""
     row[0] = S[ECON]
     row[1] = S[UNR]
     row[2] = S[BASE]
@@ -680,8 +833,9 @@ def record_state(row, S, R):
     row[4] = S[PROG]
     row[5] = S[AXIS]
     row[6] = S[RES]
-    row[7] = R[PIDX]
-    row[8] = R[THR]
+    row[7] = S[ADAPT]
+    row[8] = R[PIDX]
+    row[9] = R[THR]
 
 
 @jitable
@@ -733,18 +887,19 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
         if renege[t]:
             S[TRUST] = S[TRUST] * (1.0 - V[TREN])
         round_pressure(V, t, sched, is_sched, listed, bump, R)
+        strike = 1.0 if u[U_STRIKE] < R[STK] else 0.0
+        R[STRUCK] = strike
         if want_traj:
             record_state(traj[t, i], S, R)
             alive[t, i] = True
-        strike = 1.0 if u[U_STRIKE] < R[STK] else 0.0
         shock = 1.0 if u[U_SHOCK] < V[USR] else 0.0
 
         g = utility_terms(V, O, S, R, M, U)
-        logit_choice(V[LAM], U, P)
+        logit_choice(V[LAM], U, P, M[W7])
         action = draw_action(P, u[U_CHOICE])
         p_acc = g[3]
         accepted = action == DEAL and u[U_ACCEPT] < p_acc
-        war = action == ESCALATE and u[U_WAR] < war_probability(V, R)
+        war = action == ESCALATE and u[U_WAR] < war_probability(V, S, R, M)
         for j in range(NT):
             for a in range(4):
                 TS[j, a] += U[j, a]
@@ -785,7 +940,7 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
                 cf[LEG] = capitulation_legacy(S, O)
             active = False
         else:
-            killed = u[U_KILL] < V[AR] * R[THR]
+            killed = u[U_KILL] < kill_probability(V, R)
             natural = (not killed) and u[U_NATURAL] < V[ND]
             if killed or natural:
                 succeed(t, killed, V, S, O, M, ci, cf)
@@ -809,5 +964,5 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
     for a in range(4):
         cf[PSUM + a] = cf[PSUM + a] / made
     cf[BELIEF] = belief if learning else np.nan
-    for k in range(7):
+    for k in range(NFINAL):
         cf[FINAL + k] = S[k]

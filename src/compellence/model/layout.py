@@ -25,13 +25,14 @@ V_FIELDS: tuple[str, ...] = (
     "leader.believed_collapse_slope", "leader.martyrdom_valuation",
     "leader.personal_rigidity_share", "leader.sacred_premium", "leader.taboo_sensitivity",
     "leader.heroic_flexibility", "leader.future_demand_weight", "leader.legitimacy_weight",
-    "leader.decline_sensitivity", "leader.martyr_credit",
-    # the coercer's offer
+    "leader.decline_sensitivity", "leader.martyr_credit", "leader.threat_perception",
+    # the coercer's offer and what its demand puts at stake
     "coercer.demand", "coercer.relief", "coercer.face_saving", "coercer.accepts_limited_deal",
-    "regime.core_threshold",
+    "regime.core_threshold", "coercer.identity_stake", "coercer.sacred_stake",
+    "coercer.power_stake", "coercer.exit_offer",
     # the regime at round 0
     "regime.economy", "regime.unrest", "regime.base_standing", "regime.core_program",
-    "regime.axis", "regime.trust",
+    "regime.axis", "regime.trust", "regime.program_deterrence",
     # dynamics coefficients
     "dynamics.econ_sanctions", "dynamics.econ_strike", "dynamics.econ_recovery",
     "dynamics.program_strike", "dynamics.unrest_rate", "dynamics.unrest_shock_rate",
@@ -41,7 +42,10 @@ V_FIELDS: tuple[str, ...] = (
     "dynamics.war_rate", "dynamics.war_cost", "dynamics.collapse_base",
     "dynamics.collapse_unrest", "dynamics.collapse_concession", "dynamics.assassination_rate",
     "dynamics.natural_death", "dynamics.pain_horizon", "dynamics.sanctification",
-    "dynamics.martyr_rally",
+    "dynamics.martyr_rally", "dynamics.pain_discount", "dynamics.power_value",
+    "dynamics.adaptation_rate", "dynamics.adaptation_max", "dynamics.repression",
+    "dynamics.repression_cost", "dynamics.base_reversion", "dynamics.program_rebuild",
+    "dynamics.escalation_cost", "dynamics.ultimatum_threat", "dynamics.desperation",
     # pressure levels (when not scheduled) and the adaptive rule (M14)
     "coercer.pressure.sanctions", "coercer.pressure.isolation",
     "coercer.pressure.military_threat", "coercer.pressure.strikes",
@@ -50,23 +54,26 @@ V_FIELDS: tuple[str, ...] = (
 )
 NV = len(V_FIELDS)
 (LAM, WID, CONS, ALPHA, MW, PV, RG, SW, H0, PHI, MU, PERS, SPREM, BETA, HEROIC, FDW, LW, KAPPA,
- MCRED,
- V_DEM, V_REL, V_FS, V_ACC, V_CORE,
- V_ECON0, V_UNR0, V_BASE0, V_PROG0, V_AXIS0, V_TRUST0,
+ MCRED, TPERC,
+ V_DEM, V_REL, V_FS, V_ACC, V_CORE, IDS, SACS, POWS, EXIT,
+ V_ECON0, V_UNR0, V_BASE0, V_PROG0, V_AXIS0, V_TRUST0, DETER,
  ES, ESTR, EREC, PSTR, UR, USR, USS, RALLY, BG, ECRIT, BEL, CBL, TREN, TREC, AXD, WR, WC, CB,
- CU, CC, AR, ND, PH, SANCT, MRALLY,
+ CU, CC, AR, ND, PH, SANCT, MRALLY, PDISC, PVAL, ADR, ADMAX, REP, REPC, BREV, PREB, ESCC, ULT,
+ DESP,
  V_SANC, V_ISO, V_MIL, V_STK, V_THR,
  A_STEP, A_CAP, A_RET) = range(NV)
 #: The leader's parameters are the first NL columns (a hypothesised type replaces them).
-NL = MCRED + 1
+NL = TPERC + 1
 #: Column of the first pressure instrument in V (instrument k is at V_SANC + k).
 V_PRESSURE = V_SANC
 
 #: The regime's state, in column order of ``S``.
 S_FIELDS: tuple[str, ...] = ("economy", "unrest", "base", "program", "axis", "trust",
-                             "resolve", "credit")
+                             "resolve", "adaptation", "credit")
 NS = len(S_FIELDS)
-ECON, UNR, BASE, PROG, AXIS, TRUST, RES, CRED = range(NS)
+ECON, UNR, BASE, PROG, AXIS, TRUST, RES, ADAPT, CRED = range(NS)
+#: The states reported as final values (every state but the successor's credit).
+NFINAL = CRED
 
 #: The offer in force (``O``).
 O_FIELDS: tuple[str, ...] = ("demand", "relief", "face_saving", "accepts_limited_deal",
@@ -74,27 +81,33 @@ O_FIELDS: tuple[str, ...] = ("demand", "relief", "face_saving", "accepts_limited
 NO = len(O_FIELDS)
 DEM, REL, FS, ACC, CORE = range(NO)
 
-#: This round's pressure (``R``): the five instruments, then the index P.
+#: This round's pressure (``R``): the five instruments, the index P, and whether a strike
+#: hit this round (1/0: a trigger for war).
 R_FIELDS: tuple[str, ...] = ("sanctions", "isolation", "military_threat", "strikes",
-                             "leader_threat", "P")
+                             "leader_threat", "P", "struck")
 NR = len(R_FIELDS)
-SANC, ISO, MIL, STK, THR, PIDX = range(NR)
+SANC, ISO, MIL, STK, THR, PIDX, STRUCK = range(NR)
 
 #: Mechanism switches (``M``), M1 … M15 in order.
 M_FIELDS: tuple[str, ...] = (
     "identity_cost", "pressure_resolve", "pain_valence", "leader_profile",
     "consistency_authority", "believed_collapse", "martyrdom", "sanctified_succession",
     "sacred_core", "heroic_flexibility", "trust", "coercion_visibility", "exogenous_decline",
-    "adaptive_coercer", "survival_discount")
-(M1, M2, M3, M4, M5, M6, M7, M8, M9, M10, M11, M12, M13, M14, M15) = range(15)
+    "adaptive_coercer", "survival_discount",
+    # the world's mechanisms (issue 11, docs/model.md: W1–W7)
+    "time_discount", "economic_adaptation", "repression", "base_reversion", "program_value",
+    "war_trigger", "undominated_choice")
+NM = len(M_FIELDS)
+(M1, M2, M3, M4, M5, M6, M7, M8, M9, M10, M11, M12, M13, M14, M15,
+ W1, W2, W3, W4, W5, W6, W7) = range(NM)
 
 #: The leader's actions (columns of every utility row) and the utility terms (rows).
 ACTIONS: tuple[str, ...] = ("resist", "escalate", "deal", "capitulate")
 RESIST, ESCALATE, DEAL, CAPITULATE = range(4)
 TERMS: tuple[str, ...] = ("identity", "sacred", "material", "survival", "martyrdom",
-                          "pain_valence", "legitimacy", "future_demands")
+                          "pain_valence", "legitimacy", "future_demands", "security")
 NT = len(TERMS)
-T_ID, T_SAC, T_MAT, T_SURV, T_MART, T_PV, T_LEG, T_FUT = range(NT)
+T_ID, T_SAC, T_MAT, T_SURV, T_MART, T_PV, T_LEG, T_FUT, T_SEC = range(NT)
 
 #: How a run ends (ongoing: still resisting at the horizon).
 OUTCOMES: tuple[str, ...] = ("ongoing", "capitulation", "deal", "war", "collapse")
@@ -109,14 +122,14 @@ OUT, ROUNDS, GEN, MART, KROUND, ESCS, DOFF, SWITCH, PLAYED = range(NCI)
 CF_FIELDS: tuple[str, ...] = ("legacy", "legacy_if_capitulated", "belief_cost_benefit",
                               "p_resist", "p_escalate", "p_deal", "p_capitulate",
                               "final_economy", "final_unrest", "final_base", "final_program",
-                              "final_axis", "final_trust", "final_resolve")
+                              "final_axis", "final_trust", "final_resolve", "final_adaptation")
 NCF = len(CF_FIELDS)
 LEG, LEGCAP, BELIEF, PSUM = 0, 1, 2, 3          # PSUM … PSUM+3: Σ choice probabilities
-FINAL = 7                                       # FINAL + k: final value of S[k], k < 7
+FINAL = 7                                       # FINAL + k: final value of S[k], k < NFINAL
 
 #: State recorded in trajectories (``TRAJ``), per round.
 TRAJECTORY_VARS: tuple[str, ...] = ("economy", "unrest", "base", "trust", "program", "axis",
-                                    "resolve", "pressure", "leader_threat")
+                                    "resolve", "adaptation", "pressure", "leader_threat")
 NTRAJ = len(TRAJECTORY_VARS)
 
 #: Per-decision record of one run (explain): columns of ``REC`` besides the term block.

@@ -27,7 +27,9 @@ OUTCOME_COLOURS = {"ongoing": "#7f7f7f", "capitulation": "#d62728", "deal": "#2c
 STATE_LABELS = {"economy": "economy (index, 1 = unsanctioned)",
                 "unrest": "unrest (index)", "base": "standing with the base (index)",
                 "trust": "trust in the coercer (index)",
-                "program": "core program (index)"}
+                "program": "core program (index)",
+                "adaptation": "sanctions' bite adapted away (share)",
+                "resolve": "resolve (index)"}
 FOOTER = "Conditional on the scenario's stated assumptions; not a forecast."
 
 
@@ -88,7 +90,7 @@ def outcome_bars(results: list[Results], labels: list[str]) -> Figure:
 def fan_charts(results: list[Results], labels: list[str]) -> Figure:
     """Median, 25–75% and 5–95% bands of the state over rounds, among runs in play."""
     names = list(STATE_LABELS)
-    fig, axes = plt.subplots(1, len(names), figsize=(15, 3.4), sharex=True)
+    fig, axes = plt.subplots(1, len(names), figsize=(2.6 * len(names), 3.4), sharex=True)
     for k, (res, label) in enumerate(zip(results, labels, strict=True)):
         frame = res.trajectory_frame()
         colour = COLOURS[k % len(COLOURS)]

@@ -142,7 +142,7 @@ def _claims_html(claims: list[Any], cmap: Any = None) -> str:
             "</table><p class='caption'>Read the verdicts: a claim holds only if the essay's "
             "95% interval clears the minimal effect stated in advance (analysis/thresholds.py"
             "), the one-factor contrast's interval lies on the other side and the "
-            "security-seeking rival (provisional: no deterrent value of the programme yet) "
+            "security-seeking rival (it keeps the programme for its deterrent value) "
             "does not satisfy it; figures at 0 or 1 on both sides are 'untestable here'. "
             "Reasons for each contrast: docs/claims.md.</p>")
 

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from compellence.scenario.demands import STAKES, DemandType
 from compellence.scenario.distributions import Distribution, _Dist
 from compellence.scenario.profiles import IDENTITY_COMMITTED as _ID
 
@@ -129,6 +130,10 @@ class Leader(Section):
     martyr_credit: Num = param(
         _ID["martyr_credit"], 0, 1, "share", "M8",
         "Face-saving credit a successor gets for deals framed as honouring a martyred leader.")
+    threat_perception: Num = param(
+        _ID["threat_perception"], 0, 5, "ratio", "M6/M7",
+        "Believed chance of being killed ÷ the true one (M6's 'believed' link for his life): "
+        ">1 he overrates the threat, <1 he discounts it; 1 = he knows it. M6 off: 1.")
 
 
 Level = float | Distribution
@@ -218,6 +223,25 @@ class Learning(Section):
 class Coercer(Section):
     """The coercer: demand, offer and pressure (constant within a run unless scheduled)."""
 
+    demand_type: DemandType = Field(
+        "policy", description="What is demanded (scenario/demands.py): policy (a programme or "
+        "a policy), influence, territory, political_system (the regime or leaving power), "
+        "existence. It sets the three stakes below unless they are written beside it.")
+    identity_stake: Num = param(
+        STAKES["policy"]["identity_stake"], 0, 3, "ratio", "M1/demand type",
+        "Multiplier of the identity cost of conceding this kind of demand (policy 1).")
+    sacred_stake: Num = param(
+        STAKES["policy"]["sacred_stake"], 0, 3, "ratio", "M9/demand type",
+        "Multiplier of the sacred premium for this kind of demand (policy 1).")
+    power_stake: Num = param(
+        STAKES["policy"]["power_stake"], 0, 1, "share of his power", "survival/demand type",
+        "Share of his hold on power that conceding the whole demand gives up (policy 0; "
+        "political_system 1: he leaves power).")
+    exit_offer: Num = param(
+        0.0, 0, 1, "share of the stake of power", "survival/exit",
+        "An exit when power is demanded (exile with amnesty): the share of what losing power "
+        "costs him that the exit preserves (his life, freedom, wealth); 0 = none offered. "
+        "0.6 is a credible amnesty: life and liberty kept, power lost.")
     demand: Num = param(1.0, 0, 1, "share of the core symbol", "M9/M14",
                         "Share of the core program to give up; 1 = unconditional surrender.")
     relief: Num = param(0.2, 0, 1, "share", "material/M9",
@@ -234,6 +258,16 @@ class Coercer(Section):
     adaptive: Adaptive = Field(default_factory=Adaptive)
     learning: Learning = Field(default_factory=Learning)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _stakes_from_type(cls, data: Any) -> Any:
+        """Fill the stakes the file does not write from its demand type's row of STAKES."""
+        if isinstance(data, dict):
+            kind = data.get("demand_type", "policy")
+            if isinstance(kind, str) and kind in STAKES:
+                data = {**STAKES[kind], **data}
+        return data
+
 
 class Regime(Section):
     """The regime's state at round 0."""
@@ -248,21 +282,56 @@ class Regime(Section):
     core_threshold: Num = param(
         0.5, 0, 1, "share", "M9/M10",
         "Largest concession that leaves the core symbol standing; a deal concedes at most this.")
+    program_deterrence: Num = param(
+        1.0, 0, 10, "utility of a whole programme", "W5 program value",
+        "Security (deterrent) value of the whole programme: insurance against attack and "
+        "regime change, lost in proportion to what is conceded × the programme's level, "
+        "weighed by every leader through his survival weight. 1.0: half the identity cost of "
+        "unconditional surrender for the essay's leader — a latent capability deters, but "
+        "Iran's was struck in 2025 all the same (docs/iran-timeline.md).")
 
 
 class Dynamics(Section):
     """Coefficients of the between-round dynamics (per round unless stated)."""
 
-    econ_sanctions: Num = param(0.03, 0, 0.5, "economy per round at full sanctions", "material",
-                                "Economic decay under sanctions (and a third of it for isolation).")
-    econ_strike: Num = param(0.04, 0, 0.5, "economy per strike", "material",
+    econ_sanctions: Num = param(
+        0.06, 0, 0.5, "share of the economy lost per round at full sanctions", "material",
+        "Economic decay under sanctions' effective bite (and a third of it for isolation), "
+        "in proportion to what is left: a sanctioned economy shrinks toward a depressed level, "
+        "not to zero. 0.06 with recovery 0.02: full sanctions and no adaptation hold the "
+        "economy near 0.25 (Iran's GDP per head fell about a quarter in 2018-2020 and stayed "
+        "there).")
+    econ_strike: Num = param(0.04, 0, 0.5, "share of the economy per strike", "material",
                              "Economic damage of one strike.")
     econ_recovery: Num = param(0.02, 0, 0.5, "share of the gap per round", "material",
-                               "Recovery toward health when pressure is low.")
-    program_strike: Num = param(0.1, 0, 1, "program per strike", "M9",
-                                "Damage of one strike to the core program.")
+                               "Pull of the economy back toward health (half the gap in about "
+                               "three years), under pressure too: the economy works around it.")
+    adaptation_rate: Num = param(
+        0.04, 0, 1, "share of the gap per round", "W2 economic adaptation",
+        "Speed at which the economy adapts to sanctions (evasion, substitution, new buyers): "
+        "the adaptation state moves toward adaptation_max × sanctions. 0.04: half-way in "
+        "about 17 months, as Iran's oil exports recovered from 2019 to 2023.")
+    adaptation_max: Num = param(
+        0.5, 0, 1, "share of the bite", "W2 economic adaptation",
+        "Largest share of sanctions' bite that adaptation removes. 0.5: Iran's oil exports "
+        "fell from about 2.5 to 0.4 million barrels a day in 2019 and recovered to about 1.5 "
+        "by 2023, half the loss.")
+    program_strike: Num = param(0.1, 0, 1, "share of the program per strike", "M9/W5",
+                                "Damage of one strike to the core program (a share of it).")
+    program_rebuild: Num = param(
+        0.01, 0, 0.5, "share of the gap per round", "W5 program value",
+        "Rebuilding of the programme toward a whole one (half the gap in about 6 years).")
     unrest_rate: Num = param(0.08, 0, 1, "share of the gap per round", "state",
                              "Speed at which unrest follows economic hardship (1 − economy).")
+    repression: Num = param(
+        0.05, 0, 1, "share of unrest per round at full base standing", "W3 repression",
+        "Unrest the security forces suppress each round, × unrest × base standing (their "
+        "loyalty). 0.05 with unrest_rate 0.08: repression holds unrest about a fifth below "
+        "where hardship alone would take it.")
+    repression_cost: Num = param(
+        0.2, 0, 2, "base standing per unit unrest repressed", "W3 repression",
+        "What repressing costs: each unit of unrest suppressed spends that much base "
+        "standing (the security forces' loyalty is used up; cracks appear).")
     unrest_shock_rate: Num = param(0.05, 0, 1, "probability per round", "state",
                                    "Chance of an exogenous unrest shock (protests, a spark).")
     unrest_shock_size: Num = param(0.15, 0, 1, "unrest per shock", "state",
@@ -273,8 +342,13 @@ class Dynamics(Section):
                            "Rise of base standing while resisting, × pain valence × pressure.")
     econ_critical: Num = param(0.3, 0, 1, "economy", "M2",
                                "Economy below which hardship erodes the base (economic collapse).")
-    base_econ_loss: Num = param(0.12, 0, 1, "standing per round at economy 0", "M2",
-                                "Erosion of base standing below the critical economy.")
+    base_econ_loss: Num = param(0.12, 0, 1, "share of standing per round at economy 0", "M2",
+                                "Erosion of base standing below the critical economy (a share "
+                                "of the standing left).")
+    base_reversion: Num = param(
+        0.02, 0, 0.5, "share of the gap per round", "W4 base reversion",
+        "Pull of base standing back toward its starting level (institutional loyalty, the "
+        "rally around the flag after losses): half the gap in about three years.")
     concession_base_loss: Num = param(0.5, 0, 2, "standing per unit concession", "legitimacy",
                                       "Loss of base standing for conceding without face-saving.")
     trust_renege: Num = param(0.6, 0, 1, "share of trust lost", "M11",
@@ -287,6 +361,20 @@ class Dynamics(Section):
                           "War risk of one escalation, × (0.5 + military threat).")
     war_cost: Num = param(5.0, 0, 10, "utility", "escalation",
                           "Material and survival cost of war weighed when escalating.")
+    escalation_cost: Num = param(
+        0.25, 0, 5, "utility", "escalation",
+        "Expected cost of an escalation short of war (a retaliation, tighter sanctions), "
+        "× material weight: an eighth of the identity cost of surrender.")
+    ultimatum_threat: Num = param(
+        0.75, 0, 1, "military threat level", "W6 war trigger",
+        "Military threat at or above which an escalation can turn into war without a strike: "
+        "an explicit ultimatum of force (June 2025's 'unconditional surrender' came with one).")
+    desperation: Num = param(
+        0.15, 0, 1, "economy", "W6 war trigger",
+        "Economy below which the regime may lash out (an escalation can become war without "
+        "a strike or an ultimatum): Japan under the 1941 oil embargo is the type case. 0.15 "
+        "lies below the depressed level full sanctions hold (about 0.25), so chronic "
+        "sanctions alone are no trigger; Iran's economy never fell that far.")
     collapse_base: Num = param(0.001, 0, 0.2, "probability per round", "state",
                                "True background hazard of regime collapse.")
     collapse_unrest: Num = param(0.02, 0, 0.5, "probability per round at unrest 1", "state",
@@ -297,8 +385,22 @@ class Dynamics(Section):
                                     "Per-round chance the leader is killed, × threat to his life.")
     natural_death: Num = param(0.003, 0, 0.1, "probability per round", "M8",
                                "Per-round chance of natural death.")
-    pain_horizon: Num = param(1.5, 0, 24, "rounds", "material",
-                              "Rounds of continued pain the leader weighs when choosing.")
+    pain_horizon: Num = param(
+        24, 0, 240, "rounds", "W1 time discount",
+        "Rounds ahead over which the leader weighs the flows of resisting (pain, relief, risk, "
+        "validation): two years, a leader's planning horizon and the flagship's.")
+    pain_discount: Num = param(
+        0.02, 0, 1, "per round", "W1 time discount",
+        "Rate at which he discounts those flows: the chance the pressure ends (concluded GSDB "
+        "sanction episodes last 6.5 years on average: 1.3% a month) plus time preference "
+        "(10% a year: 0.9% a month). With the horizon, the weight of a flow is "
+        "(1 − (1 − r)^H)/r rounds: 19 at the defaults.")
+    power_value: Num = param(
+        10.0, 0, 50, "utility", "survival",
+        "What losing power costs him — killed, overthrown or forced out — before the survival "
+        "weight: five times the identity cost of unconditional surrender for the essay's "
+        "leader, so that for a leader who does not hold death sacred, life and power outweigh "
+        "any single policy.")
     sanctification: Num = param(0.4, 0, 1, "legacy", "M8",
                                 "Legacy gained by dying in confrontation (× personal rigidity).")
     martyr_rally: Num = param(0.15, 0, 1, "unrest removed", "M8",
@@ -384,6 +486,9 @@ MECHANISMS = {
     "M7": "martyrdom", "M8": "sanctified_succession", "M9": "sacred_core",
     "M10": "heroic_flexibility", "M11": "trust", "M12": "coercion_visibility",
     "M13": "exogenous_decline", "M14": "adaptive_coercer", "M15": "survival_discount",
+    "W1": "time_discount", "W2": "economic_adaptation", "W3": "repression",
+    "W4": "base_reversion", "W5": "program_value", "W6": "war_trigger",
+    "W7": "undominated_choice",
 }
 
 
@@ -406,6 +511,21 @@ class Mechanisms(Section):
     exogenous_decline: bool = Field(True, description="M13: decline raises the material weight.")
     adaptive_coercer: bool = Field(True, description="M14: the adaptive escalation rule.")
     survival_discount: bool = Field(True, description="M15: off = survival weighs at least 1.")
+    time_discount: bool = Field(
+        True, description="W1: flows are discounted (off: weighed undiscounted over the horizon).")
+    economic_adaptation: bool = Field(
+        True, description="W2: the economy adapts to sanctions (their bite decays).")
+    repression: bool = Field(True, description="W3: the regime represses unrest at a cost.")
+    base_reversion: bool = Field(
+        True, description="W4: base standing is pulled back toward its starting level.")
+    program_value: bool = Field(
+        True, description="W5: the programme's level scales the sacred cost and carries a "
+        "deterrent value (off: a fixed symbol with no security value).")
+    war_trigger: bool = Field(
+        True, description="W6: an escalation becomes war only after a strike, under an "
+        "ultimatum or in economic desperation (off: any escalation can).")
+    undominated_choice: bool = Field(
+        True, description="W7: an action worse than another in every term is never chosen.")
 
 
 class Scenario(Section):
