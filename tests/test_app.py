@@ -35,7 +35,7 @@ def test_catalog_and_run():
 def test_slider_override_changes_the_result_and_compare():
     base = client.post("/api/run", json={"runs": 2000}).json()["a"]["outcomes"]
     moved = client.post("/api/run", json={"runs": 2000, "overrides": {
-        "coercer.accepts_limited_deal": 0.6}}).json()["a"]["outcomes"]
+        "coercer.aims.core_value": 0.2}}).json()["a"]["outcomes"]
     deal = lambda rows: next(o["share"] for o in rows if o["outcome"] == "deal")  # noqa: E731
     assert deal(moved) > deal(base) + 0.2
     both = client.post("/api/run", json={"runs": 1000, "compare_strategy": "limited-deal"})
@@ -130,10 +130,10 @@ def test_page_in_a_real_browser(server, tmp_path):
         bars_before = browser.execute_script(
             "return document.getElementById('plot-outcomes').data[0].y.join(',')")
         slider = browser.find_element(By.CSS_SELECTOR,
-                                      'input[data-path="coercer.accepts_limited_deal"]')
+                                      'input[data-path="coercer.aims.core_value"]')
         slider.click()
-        for _ in range(6):
-            slider.send_keys(Keys.ARROW_RIGHT)
+        for _ in range(8):
+            slider.send_keys(Keys.ARROW_LEFT)   # a coercer wanting less beyond the core settles
         wait.until(lambda b: b.find_element(By.CSS_SELECTOR, cell).text != before)
         after = browser.find_element(By.CSS_SELECTOR, cell).text
         assert float(after) > float(before)
@@ -151,7 +151,7 @@ def test_page_in_a_real_browser(server, tmp_path):
         browser.save_screenshot(str(shots / "app-error.png"))
         # the page keeps working after the bad upload
         current = browser.find_element(By.CSS_SELECTOR, cell).text
-        slider.send_keys(Keys.ARROW_LEFT, Keys.ARROW_LEFT, Keys.ARROW_LEFT)
+        slider.send_keys(*[Keys.ARROW_RIGHT] * 16)   # back to a coercer that wants the core
         wait.until(lambda b: b.find_element(By.CSS_SELECTOR, cell).text != current)
         browser.save_screenshot(str(shots / "app.png"))
         assert (shots / "app.png").stat().st_size > 10_000

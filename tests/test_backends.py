@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 from compellence.cli import app
 from compellence.engine import resolve_backend, simulate
 from compellence.engine.stream import simulate_stream
-from compellence.model.layout import M_FIELDS
+from compellence.model.layout import M_FIELDS, OUTCOMES
 from compellence.model.random import philox4x32
 from compellence.scenario import builtin_names, load_scenario
 
@@ -210,7 +210,7 @@ def test_hand_written_baselines_equal_the_engine():
     pytest.importorskip("mesa")
     sc = load_scenario("iran-2025-surrender")
     ref = simulate(sc, runs=300, seed=3)
-    expected = {o: ref.share(o) for o in ("ongoing", "capitulation", "deal", "war", "collapse")}
+    expected = {o: ref.share(o) for o in OUTCOMES}
     assert run_plain_python(sc, 300, seed=3) == expected
     assert run_mesa(sc, 300, seed=3) == expected
 

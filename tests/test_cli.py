@@ -51,7 +51,7 @@ def test_run_with_set_override_changes_the_result():
                                           "--json"]).output)
     hard = json.loads(runner.invoke(app, ["run", "iran-2015-jcpoa", "--runs", "500", "--json",
                                           "--set", "coercer.demand=1.0",
-                                          "--set", "coercer.accepts_limited_deal=0.0"]).output)
+                                          "--set", "coercer.aims.core_value=1.0"]).output)
     assert hard["outcomes"]["deal"]["share"] < base["outcomes"]["deal"]["share"]
 
 

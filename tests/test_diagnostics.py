@@ -118,7 +118,9 @@ def _pinned(sc, runs=300):
 
 def test_a_huge_economic_decay_pins_the_economy_and_none_leaves_it_free():
     tab, res = _pinned(_sc(dynamics__econ_sanctions=0.5, dynamics__econ_recovery=0.0,
-                           regime__economy=0.0, dynamics__war_rate=0.0))
+                           regime__economy=0.0, dynamics__war_rate=0.0,
+                           coercer__aims__enabled=False, coercer__accepts_limited_deal=0.0,
+                           leader__material_weight=0.0))
     # the economy starts at 0 and cannot recover (sanctions destroy a share of what is
     # left): every run in play for PIN_ROUNDS rounds is pinned, no run in play for fewer
     in_play = res.alive.sum(axis=0)

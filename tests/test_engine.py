@@ -54,6 +54,8 @@ def test_trajectories_have_one_row_per_round():
 
 def test_renege_lowers_trust_before_the_decision():
     from compellence.engine import explain_run
-    sc = load_scenario("iran-2015-jcpoa", {"coercer.renege_rounds": [0]})
+    # reneging breaks a deal in force (issue 12): the run starts under one, broken at round 0
+    sc = load_scenario("iran-2015-jcpoa", {"coercer.renege_rounds": [0],
+                                           "regime.deal_in_force": True})
     rec = explain_run(sc, 0)
     assert rec[0]["state"]["trust"] < sc.regime.trust

@@ -36,7 +36,9 @@ def _random_overrides(rng: np.random.Generator) -> dict:
         "leader.sacred_premium": rng.uniform(0, 5), "leader.consistency_share": rng.uniform(),
         "leader.heroic_flexibility": rng.uniform(), "regime.trust": rng.uniform(),
         "regime.economy": rng.uniform(), "regime.unrest": rng.uniform(),
-        "game.war_value": rng.uniform(-3, 1), "game.pressure_cost": rng.uniform(0, 1),
+        "coercer.aims.war_cost": rng.uniform(0, 3),
+        "coercer.aims.pressure_cost": rng.uniform(0, 0.05),
+        "coercer.aims.core_value": rng.uniform(), "coercer.aims.belief_cost_benefit": rng.uniform(),
         "game.prior": None,
     }
     n_menu = int(rng.integers(2, 4))
@@ -130,8 +132,9 @@ def test_pure_enumeration_refuses_a_game_too_large():
         solve.pure_equilibria(tree)
     r = CliRunner().invoke(app, ["game", FLAG, "--stages", "3"])
     assert r.exit_code == 2 and "fewer stages" in r.output and "pure profiles" in r.output
+    # two stages: small enough to enumerate since W7 prunes the dominated answers
     r = CliRunner().invoke(app, ["game", FLAG, "--stages", "2", "--lambda", "2", "--json"])
-    assert r.exit_code == 0 and json.loads(r.output)["pure_equilibria"] is None
+    assert r.exit_code == 0 and isinstance(json.loads(r.output)["pure_equilibria"], list)
 
 
 def test_missing_pygambit_gives_a_clear_message(monkeypatch):
@@ -161,4 +164,5 @@ def test_wrong_prior_escalates_into_what_the_essay_warns_of():
     assert bad(wrong) > bad(right) + 0.05
     assert wrong.runs["martyred"].mean() > right.runs["martyred"].mean() + 0.05
     assert wrong.share("deal") < right.share("deal")
-    assert (wrong.runs["switched_round"] > right.runs["switched_round"]).mean() > 0.5
+    sw = wrong.runs["switched_round"]
+    assert (sw[sw >= 0] > 0).all() and (right.runs["switched_round"] == 0).mean() > 0.9

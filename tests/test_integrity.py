@@ -294,3 +294,17 @@ def test_finite_values_are_what_the_store_keeps(tmp_path):
     res = _sweep(store)
     table = store.table(res.experiment)
     assert all(math.isfinite(v) for v in table.select_dtypes("number").to_numpy().ravel())
+
+
+def test_a_version_2_results_file_gains_the_coercer_outcomes(tmp_path):
+    path = tmp_path / "v2.duckdb"
+    store = Store(path)
+    res = _sweep(store)
+    for col in ("backed_down", "removed"):
+        store.con.execute(f"alter table aggregates drop column {col}")
+    store.con.execute("update meta set value = '2' where key = 'schema_version'")
+    store.close()
+    again = Store(path)
+    table = again.table(res.experiment)
+    assert {"backed_down", "removed"} <= set(table.columns)
+    assert table["backed_down"].isna().all()      # old rows: the model had no such outcome

@@ -95,9 +95,10 @@ def test_m8_martyred_leader_gives_way_to_a_freer_successor():
     assert (res.runs["legacy"] > res.runs["legacy_if_capitulated"]).mean() > 0.9
     off = simulate(load_scenario("iran-2026-succession", {"mechanisms.sanctified_succession":
                                                           False}), runs=1000)
-    # the freer successor deals more (measured 0.71 against 0.62 at 1,000 runs; the
-    # difference is ~4 standard errors)
-    assert res.share("deal") > off.share("deal") + 0.04
+    # the freer successor concedes more (deal or capitulation: measured 0.82 against 0.76
+    # at 1,000 runs, ~3 standard errors; how many deals the coercer takes is its own choice)
+    conceded = lambda r: r.share("deal") + r.share("capitulation")  # noqa: E731
+    assert conceded(res) > conceded(off) + 0.03
     assert off.runs["legacy"].mean() < res.runs["legacy"].mean()
 
 
@@ -128,7 +129,9 @@ def test_m11_trust_discounts_relief_and_raises_expected_demands():
     assert lo_off["material"][CAP] == pytest.approx(hi_off["material"][CAP])
     assert lo_off["future_demands"][CAP] == 0
     kept = simulate(load_scenario("iran-2015-jcpoa"), runs=500)
-    broken = simulate(load_scenario("iran-2015-jcpoa", {"coercer.renege_rounds": [0]}), runs=500)
+    broken = simulate(load_scenario("iran-2015-jcpoa", {"coercer.renege_rounds": [0],
+                                                        "regime.deal_in_force": True}),
+                      runs=500)
     assert broken.runs["p_deal"].mean() < kept.runs["p_deal"].mean()
 
 
@@ -173,7 +176,7 @@ def test_m15_survival_weighs_little_against_the_symbolic_cost():
 def test_every_mechanism_has_a_switch():
     sc = load_scenario("iran-2025-surrender")
     from compellence.scenario.schema import MECHANISMS
-    assert len(MECHANISMS) == len(lay.M_FIELDS) == 22   # M1–M15 and the world's W1–W7
+    assert len(MECHANISMS) == len(lay.M_FIELDS) == 23   # M1–M15, the world's W1–W7, C1
     for name in MECHANISMS.values():
         assert getattr(sc.mechanisms, name) is True
         ctx = decision_context(load_scenario("iran-2025-surrender", {f"mechanisms.{name}": False}))

@@ -16,7 +16,8 @@ runner = CliRunner()
 
 
 def test_fold_floor_and_scores():
-    assert list(oos.fold(np.array([1, 2, 3, 4, 5.0]))) == [10, 2, 3]
+    # ongoing + war + collapse + backed_down, capitulation + removed, deal
+    assert list(oos.fold(np.array([1, 2, 3, 4, 5.0, 6, 7]))) == [16, 9, 3]
     p = oos.floor(np.array([[1.0, 0.0, 0.0]]))
     assert p.min() >= oos.FLOOR * 0.99 and p.sum() == pytest.approx(1.0)
     s = oos.scores(np.array([[1.0, 0, 0], [0, 0, 1.0]]), np.array([0, 2]))

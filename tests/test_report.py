@@ -33,7 +33,7 @@ def test_report_is_self_contained_and_complete(tmp_path):
 def test_report_with_a_results_database(tmp_path):
     db = tmp_path / "s.duckdb"
     r = runner.invoke(app, ["sensitivity", "iran-2025-surrender", "--method", "morris",
-                            "--outcome", "deal", "--param", "coercer.accepts_limited_deal=0:0.6",
+                            "--outcome", "deal", "--param", "coercer.aims.core_value=0.2:1",
                             "--param", "leader.identity_weight=0.2:1.5", "--n", "8", "--runs",
                             "60", "--out", str(db)])
     assert r.exit_code == 0, r.output
@@ -42,7 +42,7 @@ def test_report_with_a_results_database(tmp_path):
                             "--no-claims", "--results", str(db), "--threshold", "0.4"])
     assert r.exit_code == 0, r.output
     text = out.read_text()
-    assert "Sensitivity (experiment" in text and "coercer.accepts_limited_deal" in text
+    assert "Sensitivity (experiment" in text and "coercer.aims.core_value" in text
     assert "(PRIM)" in text
 
 

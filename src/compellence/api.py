@@ -442,7 +442,7 @@ def run_outcomes() -> tuple[str, ...]:
 
     Examples:
         >>> run_outcomes()
-        ('ongoing', 'capitulation', 'deal', 'war', 'collapse')
+        ('ongoing', 'capitulation', 'deal', 'war', 'collapse', 'backed_down', 'removed')
     """
     from compellence.model.core import OUTCOMES
 
@@ -639,7 +639,7 @@ def sweep(scenario: str | Path | Scenario, params: dict[str, tuple], runs: int =
         >>> s.table[["point", "leader.identity_weight"]].values.tolist()
         [[0.0, 0.2], [1.0, 0.7], [2.0, 1.2]]
         >>> sorted(s.outcomes["outcome"].unique())[:2]
-        ['capitulation', 'collapse']
+        ['backed_down', 'capitulation']
     """
     from compellence.analysis import design as dz
     from compellence.analysis.store import Store

@@ -149,10 +149,11 @@ class Outcome:
     figure: Figure
     value: str | None
     skipped: str = ""
+    missing: str = ""   # the command no longer prints this path: the text needs rewriting
 
     @property
     def stale(self) -> bool:
-        return not self.skipped and self.value != self.figure.quoted
+        return not self.skipped and (bool(self.missing) or self.value != self.figure.quoted)
 
 
 def check(files: list[Path] | None = None, heavy: bool = False,
@@ -179,7 +180,12 @@ def check(files: list[Path] | None = None, heavy: bool = False,
                 if progress:
                     print(f"running: {fig.command}", file=sys.stderr)
                 cache[fig.command] = run_command(fig.command)
-            results.append(Outcome(fig, render(pick(cache[fig.command], fig.path), fig.fmt)))
+            try:
+                value = pick(cache[fig.command], fig.path)
+            except (KeyError, IndexError, TypeError) as exc:
+                results.append(Outcome(fig, None, missing=f"the output has no {exc}"))
+                continue
+            results.append(Outcome(fig, render(value, fig.fmt)))
     return results
 
 
@@ -188,7 +194,7 @@ def update(results: list[Outcome]) -> int:
     changed = 0
     by_file: dict[Path, list[Outcome]] = {}
     for o in results:
-        if o.stale:
+        if o.stale and not o.missing:   # a missing path needs a writer, not a number
             by_file.setdefault(o.figure.file, []).append(o)
     for path, items in by_file.items():
         text = path.read_text("utf-8")
@@ -216,8 +222,9 @@ def main(argv: list[str] | None = None) -> int:
         if o.skipped:
             print(f"skipped {o.figure.file.name}: {o.figure.path} ({o.skipped})")
     for o in stale:
+        now = f"missing ({o.missing}): rewrite the sentence" if o.missing else repr(o.value)
         print(f"{o.figure.file.name}: {o.figure.command} :: {o.figure.path}: quoted "
-              f"{o.figure.quoted!r}, now {o.value!r}")
+              f"{o.figure.quoted!r}, now {now}")
     if ns.update:
         print(f"{update(results)} figure(s) rewritten in place")
         return 0

@@ -168,7 +168,8 @@ def run_backtest(eps: EpisodeSet, folder: Path | None, runs: int | None = None,
 
     def base_rate(exclude: int | None) -> np.ndarray:
         if ties is not None:
-            p = np.array([ties.ongoing, ties.capitulation, ties.deal, 0.0, 0.0])
+            p = np.zeros(len(OUTCOMES))   # TIES has no war, collapse or removal class
+            p[:3] = [ties.ongoing, ties.capitulation, ties.deal]
             p = p + 0.005
             return p / p.sum()
         counts = np.zeros(len(OUTCOMES))

@@ -69,10 +69,11 @@ def _grid(spec: dict[str, tuple]) -> list[dict[str, float]]:
 
 
 def fold(counts: np.ndarray) -> np.ndarray:
-    """Five outcome counts → the three scored classes (O1: war and collapse → ongoing)."""
+    """Outcome counts → the three scored classes (O1: war, collapse and the coercer backing
+    down → the leader held out; the regime removed by force → he lost, as a capitulation)."""
     c = dict(zip(OUTCOMES, counts, strict=True))
-    return np.array([c["ongoing"] + c["war"] + c["collapse"], c["capitulation"], c["deal"]],
-                    float)
+    return np.array([c["ongoing"] + c["war"] + c["collapse"] + c["backed_down"],
+                     c["capitulation"] + c["removed"], c["deal"]], float)
 
 
 def floor(p: np.ndarray) -> np.ndarray:

@@ -40,9 +40,11 @@ from compellence.scenario.schema import Scenario
 #: The coercer's values, as in the game's coercer payoff: each unit of the core
 #: program conceded is worth ``concession`` (a capitulation concedes the demand, a
 #: deal min(demand, core threshold)); a stalemate under sustained pressure, war,
-#: regime collapse and a killed leader (martyrdom, escalation risk) are costs.
+#: regime collapse and a killed leader (martyrdom, escalation risk) are costs; backing
+#: down costs its audience cost (−0.5, as [coercer.aims]); a regime removed by force is
+#: counted as neither gain nor loss here (0: its worth is the user's judgement).
 DEFAULT_VALUES = {"concession": 1.0, "ongoing": -0.2, "war": -1.0, "collapse": -0.5,
-                  "leader_killed": -0.3}
+                  "leader_killed": -0.3, "backed_down": -0.5, "removed": 0.0}
 
 STRATEGY_PACKAGE = "compellence.scenario.strategies"
 
@@ -258,5 +260,6 @@ def coercer_value(s: Scenario, agg: dict[str, float], values: dict[str, float]) 
     d = _number(s.coercer.demand)
     core = _number(s.regime.core_threshold)
     got = agg["capitulation"] * d + agg["deal"] * min(d, core)
-    return values["concession"] * got + sum(values[k] * agg[k] for k in
-                                            ("ongoing", "war", "collapse", "leader_killed"))
+    return values["concession"] * got + sum(
+        values[k] * agg[k] for k in ("ongoing", "war", "collapse", "leader_killed",
+                                     "backed_down", "removed"))

@@ -32,14 +32,16 @@ import pandas as pd
 
 from compellence.provenance import stamp
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: What a migrated version-1 experiment records as its model version and scheme.
 UNKNOWN = "unknown (stored before provenance)"
 
 #: Columns of the aggregates table, in order (shares and means over a point's runs).
 AGGREGATES = ("ongoing", "capitulation", "deal", "war", "collapse", "leader_killed",
               "mean_rounds", "mean_p_capitulate", "mean_p_deal", "mean_final_base",
-              "mean_final_economy")
+              "mean_final_economy", "backed_down", "removed")
+#: Aggregate columns added by schema version 3 (the coercer's outcomes, issue 12).
+ADDED_IN_3 = ("backed_down", "removed")
 
 
 class StoreError(RuntimeError):
@@ -88,6 +90,9 @@ class Store:
                                    ).fetchone()
             if row is not None and row[0] == "1":
                 self._migrate_1()
+                row = ("2",)
+            if row is not None and row[0] == "2":
+                self._migrate_2()
                 return
             if row is None or int(row[0]) != SCHEMA_VERSION:
                 found = row[0] if row else "none"
@@ -121,6 +126,20 @@ class Store:
         for col in ("model_version", "rng_scheme"):
             self.con.execute(f"alter table experiments add column {col} varchar")
             self.con.execute(f"update experiments set {col} = ?", [UNKNOWN])
+        self.con.execute("update meta set value = ? where key = 'schema_version'",
+                         [str(SCHEMA_VERSION)])
+        self.con.execute("commit")
+
+    def _migrate_2(self) -> None:
+        """Version 2 → 3: add the coercer's outcomes to the aggregates (null for old rows:
+        those experiments ran a model without them)."""
+        have = {r[0] for r in self.con.execute(
+            "select column_name from information_schema.columns where table_name = "
+            "'aggregates'").fetchall()}
+        self.con.execute("begin")
+        for col in ADDED_IN_3:
+            if col not in have:
+                self.con.execute(f"alter table aggregates add column {col} double")
         self.con.execute("update meta set value = ? where key = 'schema_version'",
                          [str(SCHEMA_VERSION)])
         self.con.execute("commit")

@@ -37,6 +37,7 @@ from compellence.analysis.design import Design
 from compellence.analysis.store import AGGREGATES, Store, experiment_id, points_digest
 from compellence.engine import simulate
 from compellence.engine.results import Results
+from compellence.model.layout import OUTCOMES
 from compellence.provenance import stamp
 from compellence.scenario.loader import apply_overrides, validate
 from compellence.scenario.schema import Scenario
@@ -65,8 +66,7 @@ def point_seed(seed: int, point: int) -> int:
 def aggregate(res: Results) -> dict[str, float]:
     """The per-point summary stored in ``aggregates`` (see AGGREGATES)."""
     r = res.runs
-    out = {o: float((r["outcome"] == o).mean()) for o in
-           ("ongoing", "capitulation", "deal", "war", "collapse")}
+    out = {o: float((r["outcome"] == o).mean()) for o in OUTCOMES}
     out.update({
         "leader_killed": float(r["martyred"].mean()),
         "mean_rounds": float(r["rounds"].mean()),

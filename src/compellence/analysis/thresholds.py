@@ -64,6 +64,11 @@ NO_KILLING = {"dynamics.assassination_rate": 0.0, "events.leader_killed_round": 
 
 FLAGSHIP = "iran-2025-surrender"
 
+#: A scripted coercer (issue 12): claims 2, 3, 5 and 9 are about the leader's answer to an
+#: offer accepted with a stated chance, so their baselines fix that chance instead of
+#: letting the deciding coercer's utility set it (which would mix a second cause in).
+SCRIPTED = {"coercer.aims.enabled": False}
+
 # ---------------------------------------------------------------------------------
 # Claim 1. Maximal demand + escalating pressure: the identity profile almost never
 # capitulates; without the identity cost it does, more often as pressure grows.
@@ -86,7 +91,8 @@ C1_CONTRAST = {"leader.identity_weight": 0.05}
 #: core for certain, so both a deal and capitulation are really on offer and differ in
 #: what they concede (not two labels for one concession, as in the JCPOA scenario).
 #: Pressure fixed at 0.6, no threat to the leader.
-C2_BASE = {**fixed_pressure(0.6), **NO_KILLING, "coercer.accepts_limited_deal": 1.0}
+C2_BASE = {**fixed_pressure(0.6), **NO_KILLING, **SCRIPTED,
+           "coercer.accepts_limited_deal": 1.0}
 #: "Far more often": deal share minus capitulation share at least 0.10.
 C2_MIN_GAP = 0.10
 #: One-factor contrast (M10): no heroic-flexibility doctrine (the cost-benefit value).
@@ -97,7 +103,8 @@ C2_CONTRAST = {"leader.heroic_flexibility": 0.0}
 #: Baseline: flagship demand, pressure fixed at 0.5, a coercer that accepts a deal that
 #: keeps the core with chance 0.3 (so conceding can move: deal or capitulation), and no
 #: killings (the threat is perceived; killing him is claim 4's mechanism).
-C3_BASE = {**fixed_pressure(0.5), **NO_KILLING, "coercer.accepts_limited_deal": 0.3}
+C3_BASE = {**fixed_pressure(0.5), **NO_KILLING, **SCRIPTED,
+           "coercer.accepts_limited_deal": 0.3}
 #: Arms: threat to his life 0 against 0.9.
 C3_ARMS = ({"coercer.pressure.leader_threat": 0.0}, {"coercer.pressure.leader_threat": 0.9})
 #: Minimal effect: a rise of the concession share (deal + capitulation) below 0.03.
@@ -121,7 +128,7 @@ C4_CONTRAST = {"leader.personal_rigidity_share": 0.0}
 #: Baseline: a demand that touches the core (0.6 > core threshold 0.5), no deal route
 #: (the coercer never accepts less: acceptance is the core trade), pressure 0.5.
 C5_BASE = {**fixed_pressure(0.5), **NO_KILLING, "coercer.demand": 0.6,
-           "coercer.accepts_limited_deal": 0.0}
+           **SCRIPTED, "coercer.accepts_limited_deal": 0.0}
 #: Arms: relief 0 against 0.8.
 C5_ARMS = ({"coercer.relief": 0.0}, {"coercer.relief": 0.8})
 #: Minimal effect: capitulation must fall by at least 0.02 (backfire).
@@ -132,8 +139,10 @@ C5_CONTRAST = {"leader.taboo_sensitivity": 0.0}
 # Claim 6. Reneging by the coercer lowers later flexibility (trust, M11).
 #: Baseline: iran-2015-jcpoa (a limited deal on offer; deal share well inside the window).
 C6_BASE: dict[str, Any] = {}
-#: Arms: the coercer never reneges against reneging at round 0 (trust falls by 60%).
-C6_ARMS = ({"coercer.renege_rounds": []}, {"coercer.renege_rounds": [0]})
+#: Arms: the coercer never reneges against reneging at round 6 (trust falls by 60%).
+#: Reneging breaks a deal in force (issue 12: deals live), so it comes after the deal the
+#: JCPOA leader makes at once: round 6, half a year in; the leader may then deal again.
+C6_ARMS = ({"coercer.renege_rounds": []}, {"coercer.renege_rounds": [6]})
 #: Minimal effect: the deal share (the outcome, not a per-decision probability) falls by
 #: at least 0.03.
 C6_MIN_DROP = 0.03
@@ -175,7 +184,8 @@ C8_CONTRAST = {"leader.pain_valence": 0.0}
 # Claim 9. Exogenous decline raises face-saving deals, not capitulation.
 #: Baseline: flagship demand, pressure 0.3, the coercer accepts a deal keeping the core
 #: with chance 0.2, no killings.
-C9_BASE = {**fixed_pressure(0.3), **NO_KILLING, "coercer.accepts_limited_deal": 0.2}
+C9_BASE = {**fixed_pressure(0.3), **NO_KILLING, **SCRIPTED,
+           "coercer.accepts_limited_deal": 0.2}
 #: Arms: decline (M13) off against on.
 C9_ARMS = ({"mechanisms.exogenous_decline": False}, {"mechanisms.exogenous_decline": True})
 #: Minimal effects: deals rise by at least 0.03 while capitulation rises by less than 0.02.

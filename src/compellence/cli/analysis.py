@@ -144,7 +144,8 @@ results_app = typer.Typer(help="Read stored sweep results.", no_args_is_help=Tru
 app.add_typer(results_app, name="results", rich_help_panel="Experiments")
 
 DbArg = Annotated[Path, typer.Argument(metavar="FILE", help="DuckDB results file of a sweep.")]
-OUTCOME_SHARES = ("ongoing", "capitulation", "deal", "war", "collapse", "leader_killed")
+OUTCOME_SHARES = ("ongoing", "capitulation", "deal", "war", "collapse", "backed_down", "removed",
+                  "leader_killed")
 
 
 @results_app.command("list")
@@ -204,7 +205,8 @@ def results_show(file: DbArg,
     for p in params:
         fmt.column(table, short[p], right=True, no_wrap=True)
     heads = {"ongoing": "ongo.", "capitulation": "capit.", "deal": "deal", "war": "war",
-             "collapse": "coll.", "leader_killed": "killed"}
+             "collapse": "coll.", "backed_down": "backed", "removed": "remov.",
+             "leader_killed": "killed"}
     shown = [c for c in OUTCOME_SHARES if c in frame]
     for c in shown:
         fmt.column(table, heads[c], right=True, no_wrap=True)

@@ -28,6 +28,7 @@ class RunParams:
     dynamics: Bundle
     pressure: Bundle
     adaptive: Bundle
+    aims: Bundle
     n: int
 
     def by_path(self) -> dict[str, np.ndarray]:
@@ -38,14 +39,15 @@ class RunParams:
 
 
 #: Which section of RunParams holds each scenario table.
-_SECTION = {"coercer": "offer", "coercer.pressure": "pressure", "coercer.adaptive": "adaptive"}
+_SECTION = {"coercer": "offer", "coercer.pressure": "pressure", "coercer.adaptive": "adaptive",
+            "coercer.aims": "aims"}
 
 
 def materialize(sc: Scenario, seed: int, start: int, stop: int) -> RunParams:
     """Per-run arrays of every numeric parameter for the runs [start, stop)."""
     V = sample_params(spec_of(sc), seed, start, stop)
     parts: dict[str, Bundle] = {k: Bundle() for k in ("leader", "offer", "regime", "dynamics",
-                                                      "pressure", "adaptive")}
+                                                      "pressure", "adaptive", "aims")}
     for j, path in enumerate(lay.V_FIELDS):
         section, name = path.rsplit(".", 1)
         if path == "regime.core_threshold":

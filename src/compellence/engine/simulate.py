@@ -128,6 +128,9 @@ def chunk_result(sc: Scenario, CI: np.ndarray, CF: np.ndarray, term_sums: np.nda
         "legacy": f["legacy"].copy(), "legacy_if_capitulated": f["legacy_if_capitulated"].copy(),
         "escalations": c["escalations"].astype(np.int32),
         "deal_offers": c["deal_offers"].astype(np.int32),
+        "deals_made": c["deals_made"].astype(np.int16),
+        "deals_broken": c["deals_broken"].astype(np.int16),
+        "coercer_started_war": c["coercer_started_war"].astype(bool),
     }
     if sc.coercer.learning.enabled:
         cols["switched_round"] = c["switched_round"].astype(np.int32)
@@ -143,6 +146,8 @@ def _records(played: int, rec: np.ndarray, rec_terms: np.ndarray) -> list[dict]:
     out = []
     for t in range(played):
         r = rec[t]
+        if r[lay.REC_ACT] < 0:   # a round under a deal in force: no decision
+            continue
         out.append({
             "round": t,
             "terms": {name: rec_terms[t, j].tolist() for j, name in enumerate(lay.TERMS)},
@@ -203,8 +208,14 @@ class Context:
 
     def geometry(self, i: int = 0) -> tuple[float, ...]:
         """(x_deal, x_cap, σ_deal, p_acc, deal touches core, capitulation touches core)."""
-        return tuple(float(x) for x in eq.offer_geometry(self.V[i], self.O[i], self.S[i],
+        return tuple(float(x) for x in eq.offer_geometry(self.V[i], self.O[i], self.S[i], self.R[i],
                                                            self.M))
+
+    def coercer_payoffs(self, i: int = 0) -> np.ndarray:
+        """The coercer's payoff of each leader answer in one exchange (the game's stage)."""
+        g = eq.offer_geometry(self.V[i], self.O[i], self.S[i], self.R[i], self.M)
+        return np.array(eq.coercer_payoffs(self.V[i], self.O[i], self.S[i], self.R[i], self.M,
+                                           g))
 
     def war_probability(self, i: int = 0) -> float:
         """Chance that an escalation becomes war this round."""
@@ -248,6 +259,8 @@ def decision_context(sc: Scenario, runs: int = 1, seed: int | None = None,
     tt = min(t, spec.horizon)
     for i in range(runs):
         eq.initial_state(V[i], S[i])
+        if spec.LRN[lay.LRN_ON] > 0.5:
+            S[i, lay.CBEL] = spec.LRN[lay.LRN_PRIOR]
         eq.offer_in_force(V[i], spec.LRN, spec.LRN[lay.LRN_PRIOR], O[i])
         eq.round_pressure(V[i], tt, spec.sched, spec.is_sched, spec.listed, bump, R[i])
     return Context(V, S, O, R, spec.M)

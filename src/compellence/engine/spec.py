@@ -125,6 +125,7 @@ def build(sc: Scenario) -> Spec:
     A = sc.coercer.adaptive
     adaptive_on = bool(A.enabled and sc.mechanisms.adaptive_coercer)
     M[lay.M14] = adaptive_on
+    M[lay.C1] = bool(sc.coercer.aims.enabled and sc.mechanisms.coercer_decides)
     listed = np.array([adaptive_on and n in A.instruments for n in INSTRUMENTS], np.bool_)
     renege = np.zeros(T, np.bool_)
     for t in sc.coercer.renege_rounds:

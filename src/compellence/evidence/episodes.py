@@ -27,7 +27,8 @@ from compellence.scenario.loader import (
 )
 from compellence.scenario.schema import Scenario
 
-Outcome = Literal["ongoing", "capitulation", "deal", "war", "collapse"]
+Outcome = Literal["ongoing", "capitulation", "deal", "war", "collapse", "backed_down",
+                  "removed"]
 PACKAGE = "compellence.evidence.sets"
 
 

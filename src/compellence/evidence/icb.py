@@ -56,8 +56,10 @@ RULES: dict[str, str] = {
         "Each type sets coercer.demand_type (its identity, sacred and power stakes: "
         "scenario/demands.py) and coercer.demand with regime.core_threshold = 0.5: policy 0.4 "
         "and influence 0.5 (a deal can concede all of it: the core is not touched), territory "
-        "0.7, political_system 0.9, existence 1.0 (touch the core: the sacred premium applies "
-        "and the coercer accepts a core-keeping deal with accepts_limited_deal = 0.3). "
+        "0.7, political_system 0.9, existence 1.0 (touch the core: the sacred premium applies). "
+        "The coercer decides by its utility at the schema's middle values (coercer.aims: "
+        "belief 0.5 that the leader gives in, core value 0.5); accepts_limited_deal = 0.3 "
+        "is kept for a scripted coercer. "
         "political_system and existence also threaten the leader: leader_threat 0.3; no exit "
         "is offered (coercer.exit_offer 0). Why: the ordering follows ICB's gravity scale; "
         "the values are round numbers."),

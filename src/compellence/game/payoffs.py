@@ -3,13 +3,14 @@
 The leader's payoff for each action is exactly the utility the simulator's
 logit choice uses at round 0 of the scenario with that type and menu item
 (:func:`compellence.model.equations.utility_terms`, via
-:class:`compellence.engine.simulate.Context`). The coercer's payoff is
-defined here, from the same offer geometry and war probability:
+:class:`compellence.engine.simulate.Context`). The coercer's payoff is the
+simulator's coercer utility ([coercer.aims]; :func:`compellence.model.equations.
+coercer_payoffs`), from the same offer geometry and war probability:
 
-- resist: − pressure_cost · P − threat_cost · threat (pressure goes on);
-- escalate: p_war · war_value + (1 − p_war) · resist;
-- deal: p_acc · concession_value · x_deal + (1 − p_acc) · resist;
-- capitulate: concession_value · demand.
+- resist: − (pressure_cost · P + threat_cost · threat) × its flow weight (pressure goes on);
+- escalate: − p_war · war_cost + (1 − p_war) · resist;
+- deal: p_acc · value(x_deal) + (1 − p_acc) · resist;
+- capitulate: value(demand), where value() is its concession value (core_value).
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from typing import Any
 import numpy as np
 
 from compellence.engine.simulate import Context, decision_context
-from compellence.model.core import CAPITULATE, DEAL, ESCALATE, RESIST, TERMS
-from compellence.model.layout import PIDX
+from compellence.model.core import TERMS
 from compellence.scenario.distributions import _Dist
 from compellence.scenario.loader import apply_overrides, validate
 from compellence.scenario.schema import MenuItem, Scenario
@@ -68,17 +68,9 @@ def type_scenario(sc: Scenario, leader_type: str, item: MenuItem) -> Scenario:
 
 
 def coercer_payoffs(sc: Scenario, item: MenuItem, ctx: Context) -> np.ndarray:
-    """The coercer's stage payoff for each leader action (see the module docstring)."""
-    g = sc.game
-    status_quo = -g.pressure_cost * float(ctx.R[0, PIDX]) - g.threat_cost * item.leader_threat
-    p_war = ctx.war_probability(0)
-    x_deal, _, _, p_acc, _, _ = ctx.geometry(0)
-    out = np.empty(4)
-    out[RESIST] = status_quo
-    out[ESCALATE] = p_war * g.war_value + (1 - p_war) * status_quo
-    out[DEAL] = p_acc * g.concession_value * x_deal + (1 - p_acc) * status_quo
-    out[CAPITULATE] = g.concession_value * item.demand
-    return out
+    """The coercer's stage payoff for each leader action: the simulator's own coercer
+    utility ([coercer.aims], :func:`compellence.model.equations.coercer_payoffs`)."""
+    return ctx.coercer_payoffs(0)
 
 
 def stage_payoffs(sc: Scenario, leader_type: str, item: MenuItem) -> StagePayoffs:

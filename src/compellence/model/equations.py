@@ -47,28 +47,47 @@ from compellence.model.layout import (
     AR,
     AXD,
     AXIS,
+    BACKED,
     BASE,
     BEL,
     BELIEF,
     BETA,
     BG,
     BREV,
+    C1,
     CAPITULATE,
     CAPITULATION,
+    CAUD,
     CB,
+    CBEL,
+    CBELIEF,
     CBL,
     CC,
+    CCORE,
+    CDISC,
+    CHOR,
     COLLAPSE,
     CONS,
     CORE,
+    CPRES,
     CRED,
+    CREMP,
+    CREMV,
+    CTHR,
     CU,
+    CVAL,
+    CWAR,
+    CWARS,
+    DBROKE,
     DEAL,
     DEAL_OUTCOME,
+    DEALF,
     DEM,
     DESP,
     DETER,
+    DMADE,
     DOFF,
+    DREC,
     ECON,
     ECRIT,
     EREC,
@@ -149,6 +168,7 @@ from compellence.model.layout import (
     REC_WAR,
     REC_WID,
     REL,
+    REMOVED,
     REP,
     REPC,
     RES,
@@ -160,6 +180,7 @@ from compellence.model.layout import (
     SPREM,
     STK,
     STRUCK,
+    SUCC,
     SW,
     SWITCH,
     T_FUT,
@@ -193,6 +214,7 @@ from compellence.model.layout import (
     V_AXIS0,
     V_BASE0,
     V_CORE,
+    V_DEAL0,
     V_DEM,
     V_ECON0,
     V_FS,
@@ -213,7 +235,7 @@ from compellence.model.layout import (
     WID,
     WR,
 )
-from compellence.model.random import jitable, param_uniform, round_uniforms
+from compellence.model.random import campaign_uniform, jitable, param_uniform, round_uniforms
 
 # --- constants of the model (each a modelling choice; see docs/model.md) ---------------
 #: Weights of the pressure index P ∈ [0, 1] (what the leader and his base see as
@@ -294,6 +316,8 @@ def initial_state(V, S):
     S[RES] = 0.0
     S[ADAPT] = 0.0
     S[CRED] = 0.0
+    S[CBEL] = V[CBELIEF]
+    S[DEALF] = V[V_DEAL0]
 
 
 @jitable
@@ -411,14 +435,86 @@ def collapse_hazard(V, S):
     return V[CB] + V[CU] * (S[UNR] * S[UNR])
 
 
+# --- the coercer that decides (C1): its utility -----------------------------------------
+@jitable
+def coercer_flow_weight(V, M):
+    """The coercer's weight, in rounds, of a per-round cost over its horizon (as W1)."""
+    h = V[CHOR]
+    r = V[CDISC] if M[W1] else 0.0
+    if r <= 1e-12:
+        return h
+    return (1.0 - (1.0 - r) ** h) / r
+
+
+@jitable
+def concession_value(V, O, x):
+    """What a concession x (a share of the core programme) is worth to the coercer:
+    demand_value × ((1 − core_value) × the share of the programme up to the core threshold
+    it gets + core_value × the share beyond it). A whole programme is worth demand_value;
+    what a deal that keeps the core can give, 1 − core_value of it."""
+    core = O[CORE]
+    inside = min(x, core) / core if core > 0.0 else 0.0
+    beyond = max(x - core, 0.0) / (1.0 - core) if core < 1.0 else 0.0
+    return V[CVAL] * ((1.0 - V[CCORE]) * inside + V[CCORE] * beyond)
+
+
+@jitable
+def coercer_keep_value(V, O, S, R, M):
+    """Its value of keeping up pressure: a cost-benefit leader (its belief b) gives in to the
+    whole demand, an identity-committed one does not; meanwhile pressure and the threat to
+    his life cost it every round over its horizon."""
+    cost = (V[CPRES] * R[PIDX] + V[CTHR] * R[THR]) * coercer_flow_weight(V, M)
+    return S[CBEL] * concession_value(V, O, O[DEM]) - cost
+
+
+@jitable
+def coercer_removal_value(V):
+    """Its value of a campaign to remove the regime: a war in any case, won with
+    removal_chance."""
+    return V[CREMP] * V[CREMV] - V[CWAR]
+
+
+@jitable
+def coercer_decides(M):
+    """Whether the coercer decides by its utility (C1) rather than by its script."""
+    return M[C1]
+
+
+@jitable
+def coercer_accepts(V, O, S, R, M, x):
+    """C1: it accepts a deal conceding x when that is worth at least keeping up pressure."""
+    return concession_value(V, O, x) >= coercer_keep_value(V, O, S, R, M) - CORE_TOL
+
+
+#: The coercer's moves between rounds (C1): keep up pressure, back down, or start a
+#: campaign to remove the regime.
+KEEP, BACK_DOWN, CAMPAIGN = 0, 1, 2
+
+
+@jitable
+def coercer_move(V, O, S, R, M):
+    """C1: its best response this round — keep up pressure, back down (− audience_cost), or
+    start a campaign to remove the regime; ties keep the pressure on."""
+    keep = coercer_keep_value(V, O, S, R, M)
+    back = -V[CAUD]
+    remove = coercer_removal_value(V)
+    if back > keep and back >= remove:
+        return BACK_DOWN
+    if remove > keep:
+        return CAMPAIGN
+    return KEEP
+
+
 # --- what each action concedes (M9, M10) -----------------------------------------------
 @jitable
-def offer_geometry(V, O, S, M):
+def offer_geometry(V, O, S, R, M):
     """(x_deal, x_cap, σ_deal, p_acc, deal touches core, capitulation touches core).
 
     A face-saving deal concedes min(demand, core threshold) and so never touches the core
-    (M10); capitulation concedes the whole demand with no face-saving; the coercer takes a
-    deal for sure when its demand spares the core, else with accepts_limited_deal.
+    (M10); capitulation concedes the whole demand with no face-saving. The coercer takes a
+    deal for sure when its demand spares the core; otherwise a deciding coercer (C1) takes
+    it when it is worth at least keeping up pressure (p_acc 1 or 0: the leader knows its
+    payoffs), a scripted one with the fixed chance accepts_limited_deal.
     """
     d = O[DEM]
     core = O[CORE]
@@ -426,7 +522,12 @@ def offer_geometry(V, O, S, M):
     h = V[HEROIC] if M[M10] else 0.0
     sig = clip01(O[FS] + S[CRED])
     sig_deal = sig + (1.0 - sig) * h
-    p_acc = 1.0 if d <= core + CORE_TOL else O[ACC]
+    if d <= core + CORE_TOL:
+        p_acc = 1.0
+    elif coercer_decides(M):
+        p_acc = 1.0 if coercer_accepts(V, O, S, R, M, xd) else 0.0
+    else:
+        p_acc = O[ACC]
     touch_deal = 1.0 if xd > core + CORE_TOL else 0.0
     touch_cap = 1.0 if d > core + CORE_TOL else 0.0
     return xd, d, sig_deal, p_acc, touch_deal, touch_cap
@@ -439,6 +540,20 @@ def concession_scale(V, S, R, M):
     vis = VISIBILITY_FLOOR + (1.0 - VISIBILITY_FLOOR) * R[PIDX] if M[M12] else 1.0
     resolve = 1.0 + S[RES] if M[M2] else 1.0
     return V[WID] * authority * vis * resolve
+
+
+@jitable
+def coercer_payoffs(V, O, S, R, M, g):
+    """The coercer's payoff of each answer of the leader in one exchange (the game's stage,
+    from the same utility as its decisions): resisting leaves it keeping up pressure (its
+    cost over its horizon); escalating is war with the war probability; a deal is worth its
+    concession if accepted; capitulation the whole demand."""
+    xd, d, _, p_acc, _, _ = g
+    quo = -(V[CPRES] * R[PIDX] + V[CTHR] * R[THR]) * coercer_flow_weight(V, M)
+    p_war = war_probability(V, S, R, M)
+    return (quo, p_war * -V[CWAR] + (1.0 - p_war) * quo,
+            p_acc * concession_value(V, O, xd) + (1.0 - p_acc) * quo,
+            concession_value(V, O, d))
 
 
 # --- the utility terms: each returns (resist, escalate, deal, capitulate) ---------------
@@ -620,7 +735,7 @@ def _put(U, j, a):
 @jitable
 def utility_terms(V, O, S, R, M, U):
     """Every named term for every action into U (terms × actions; rows as layout.TERMS)."""
-    g = offer_geometry(V, O, S, M)
+    g = offer_geometry(V, O, S, R, M)
     _put(U, T_ID, identity_term(V, O, S, R, M, g))
     _put(U, T_SAC, sacred_term(V, O, S, R, M, g))
     _put(U, T_MAT, material_term(V, O, S, R, M, g))
@@ -735,11 +850,13 @@ def capitulation_legacy(S, O):
 def succeed(t, martyred, V, S, O, M, ci, cf):
     """The leader dies (martyred: killed in confrontation); his successor takes over.
 
-    M8 on, after a martyrdom: identity weight × (1 − personal rigidity share); the
-    successor's rigidity is institutional (personal share 0); he gains a face-saving credit
-    martyr_credit × legacy × predecessor's personal share, and the martyrdom rallies the
-    public (unrest − martyr_rally). After a natural death, or with M8 off, the successor
-    inherits the predecessor's parameters and no credit.
+    M8 on, after a martyrdom, with e = succession_effect: e ≥ 0 frees the successor —
+    identity weight × (1 − e × personal rigidity share) and a face-saving credit
+    martyr_credit × legacy × personal share × e (the essay's hypothesis at e = 1); e < 0
+    binds him to the martyr's line — identity weight × (1 + |e| × personal share), no
+    credit. Either way his rigidity is institutional (personal share 0) and the martyrdom
+    rallies the public (unrest − martyr_rally). After a natural death, or with M8 off, the
+    successor inherits the predecessor's parameters and no credit.
     """
     legacy = martyr_legacy(V, S, M) if martyred else ordinary_legacy(S)
     if ci[GEN] == 0:
@@ -753,8 +870,13 @@ def succeed(t, martyred, V, S, O, M, ci, cf):
     if M[M8]:
         if martyred:
             personal = V[PERS]
-            S[CRED] = V[MCRED] * legacy * personal
-            V[WID] = V[WID] * (1.0 - personal)
+            e = V[SUCC]
+            if e >= 0.0:
+                S[CRED] = V[MCRED] * legacy * personal * e
+                V[WID] = V[WID] * (1.0 - e * personal)
+            else:
+                S[CRED] = 0.0
+                V[WID] = V[WID] * (1.0 - e * personal)
             V[PERS] = 0.0
             S[UNR] = clip01(S[UNR] - V[MRALLY])
         else:
@@ -874,9 +996,14 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
     cf[LEGCAP] = np.nan
     belief = LRN[LRN_PRIOR]
     learning = LRN[LRN_ON] > 0.5
+    if learning:
+        S[CBEL] = belief
     adaptive = M[M14]
+    deciding = coercer_decides(M)
     active = True
     t_end = T
+    decisions = 0
+    deal_round = -1
     for t in range(T):
         round_uniforms(seed, run, t, u)
         limited = offer_in_force(V, LRN, belief, O)
@@ -884,15 +1011,37 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
             ci[SWITCH] = t
         if kill_round == t:
             succeed(t, True, V, S, O, M, ci, cf)
-        if renege[t]:
+        if renege[t] and S[DEALF] > 0.5:   # M11: reneging breaks a deal in force
             S[TRUST] = S[TRUST] * (1.0 - V[TREN])
+            S[DEALF] = 0.0
+            ci[DBROKE] += 1
+        shock = 1.0 if u[U_SHOCK] < V[USR] else 0.0
+        if S[DEALF] > 0.5:
+            # a deal in force: pressure lifted, no decision; relief speeds recovery
+            for k in range(NR):
+                R[k] = 0.0
+            if want_traj:
+                record_state(traj[t, i], S, R)
+                alive[t, i] = True
+            if want_rec:
+                rec[t, REC_ACT] = -1.0
+            if u[U_NATURAL] < V[ND]:
+                succeed(t, False, V, S, O, M, ci, cf)
+            advance_state(V, S, R, M, 0.0, shock)
+            S[ECON] = clip01(S[ECON] + V[DREC] * O[REL] * (1.0 - S[ECON]))
+            if u[U_COLLAPSE] < collapse_hazard(V, S):
+                ci[OUT] = COLLAPSE
+                ci[ROUNDS] = t
+                active = False
+                t_end = t + 1
+                break
+            continue
         round_pressure(V, t, sched, is_sched, listed, bump, R)
         strike = 1.0 if u[U_STRIKE] < R[STK] else 0.0
         R[STRUCK] = strike
         if want_traj:
             record_state(traj[t, i], S, R)
             alive[t, i] = True
-        shock = 1.0 if u[U_SHOCK] < V[USR] else 0.0
 
         g = utility_terms(V, O, S, R, M, U)
         logit_choice(V[LAM], U, P, M[W7])
@@ -900,6 +1049,7 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
         p_acc = g[3]
         accepted = action == DEAL and u[U_ACCEPT] < p_acc
         war = action == ESCALATE and u[U_WAR] < war_probability(V, S, R, M)
+        decisions += 1
         for j in range(NT):
             for a in range(4):
                 TS[j, a] += U[j, a]
@@ -928,13 +1078,17 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
                     rec_terms[t, j, a] = U[j, a]
         if learning:   # reuses U and P as scratch: nothing below reads this round's values
             belief = update_belief(belief, V, HV, HYP, LRN, O, S, R, M, U, P, action)
+            S[CBEL] = belief
         if action == ESCALATE:
             ci[ESCS] += 1
         if action == DEAL:
             ci[DOFF] += 1
-        if action == CAPITULATE or accepted or war:
-            ci[OUT] = CAPITULATION if action == CAPITULATE else (
-                DEAL_OUTCOME if accepted else WAR)
+        if accepted:   # the deal enters into force at the end of this round
+            S[DEALF] = 1.0
+            ci[DMADE] += 1
+            deal_round = t
+        if action == CAPITULATE or war:
+            ci[OUT] = CAPITULATION if action == CAPITULATE else WAR
             ci[ROUNDS] = t
             if action == CAPITULATE and ci[GEN] == 0:
                 cf[LEG] = capitulation_legacy(S, O)
@@ -949,18 +1103,33 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
                 ci[OUT] = COLLAPSE
                 ci[ROUNDS] = t
                 active = False
-        if adaptive:
+            elif deciding and S[DEALF] < 0.5:
+                move = coercer_move(V, O, S, R, M)
+                if move == BACK_DOWN:
+                    ci[OUT] = BACKED
+                    ci[ROUNDS] = t
+                    active = False
+                elif move == CAMPAIGN:
+                    won = campaign_uniform(seed, run, t) < V[CREMP]
+                    ci[OUT] = REMOVED if won else WAR
+                    ci[CWARS] = 0 if won else 1
+                    ci[ROUNDS] = t
+                    active = False
+        if adaptive and S[DEALF] < 0.5:
             adapt(V, listed, bump, action == ESCALATE and active)
         if not active:
             t_end = t + 1
             break
+    if active and S[DEALF] > 0.5:   # a deal in force at the horizon: it held
+        ci[OUT] = DEAL_OUTCOME
+        ci[ROUNDS] = deal_round if deal_round >= 0 else 0
     ci[PLAYED] = t_end
     if want_traj:
         round_pressure(V, t_end, sched, is_sched, listed, bump, R)
         for t in range(t_end, T + 1):
             record_state(traj[t, i], S, R)
             alive[t, i] = active and t == T
-    made = max(t_end, 1)
+    made = max(decisions, 1)
     for a in range(4):
         cf[PSUM + a] = cf[PSUM + a] / made
     cf[BELIEF] = belief if learning else np.nan

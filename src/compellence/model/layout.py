@@ -51,6 +51,12 @@ V_FIELDS: tuple[str, ...] = (
     "coercer.pressure.military_threat", "coercer.pressure.strikes",
     "coercer.pressure.leader_threat",
     "coercer.adaptive.step", "coercer.adaptive.cap", "coercer.adaptive.retaliation_step",
+    # the coercer's aims (its utility, when it decides: issue 12) and the deal phase
+    "coercer.aims.demand_value", "coercer.aims.core_value", "coercer.aims.war_cost",
+    "coercer.aims.pressure_cost", "coercer.aims.threat_cost", "coercer.aims.audience_cost",
+    "coercer.aims.removal_value", "coercer.aims.removal_chance",
+    "coercer.aims.belief_cost_benefit", "coercer.aims.horizon", "coercer.aims.discount",
+    "regime.deal_in_force", "dynamics.deal_recovery", "dynamics.succession_effect",
 )
 NV = len(V_FIELDS)
 (LAM, WID, CONS, ALPHA, MW, PV, RG, SW, H0, PHI, MU, PERS, SPREM, BETA, HEROIC, FDW, LW, KAPPA,
@@ -61,7 +67,9 @@ NV = len(V_FIELDS)
  CU, CC, AR, ND, PH, SANCT, MRALLY, PDISC, PVAL, ADR, ADMAX, REP, REPC, BREV, PREB, ESCC, ULT,
  DESP,
  V_SANC, V_ISO, V_MIL, V_STK, V_THR,
- A_STEP, A_CAP, A_RET) = range(NV)
+ A_STEP, A_CAP, A_RET,
+ CVAL, CCORE, CWAR, CPRES, CTHR, CAUD, CREMV, CREMP, CBELIEF, CHOR, CDISC,
+ V_DEAL0, DREC, SUCC) = range(NV)
 #: The leader's parameters are the first NL columns (a hypothesised type replaces them).
 NL = TPERC + 1
 #: Column of the first pressure instrument in V (instrument k is at V_SANC + k).
@@ -69,10 +77,11 @@ V_PRESSURE = V_SANC
 
 #: The regime's state, in column order of ``S``.
 S_FIELDS: tuple[str, ...] = ("economy", "unrest", "base", "program", "axis", "trust",
-                             "resolve", "adaptation", "credit")
+                             "resolve", "adaptation", "credit", "coercer_belief", "deal")
 NS = len(S_FIELDS)
-ECON, UNR, BASE, PROG, AXIS, TRUST, RES, ADAPT, CRED = range(NS)
-#: The states reported as final values (every state but the successor's credit).
+ECON, UNR, BASE, PROG, AXIS, TRUST, RES, ADAPT, CRED, CBEL, DEALF = range(NS)
+#: The states reported as final values (the regime's: not the successor's credit, the
+#: coercer's belief or whether a deal is in force).
 NFINAL = CRED
 
 #: The offer in force (``O``).
@@ -96,10 +105,12 @@ M_FIELDS: tuple[str, ...] = (
     "adaptive_coercer", "survival_discount",
     # the world's mechanisms (issue 11, docs/model.md: W1–W7)
     "time_discount", "economic_adaptation", "repression", "base_reversion", "program_value",
-    "war_trigger", "undominated_choice")
+    "war_trigger", "undominated_choice",
+    # the coercer that decides (issue 12, docs/model.md: C1)
+    "coercer_decides")
 NM = len(M_FIELDS)
 (M1, M2, M3, M4, M5, M6, M7, M8, M9, M10, M11, M12, M13, M14, M15,
- W1, W2, W3, W4, W5, W6, W7) = range(NM)
+ W1, W2, W3, W4, W5, W6, W7, C1) = range(NM)
 
 #: The leader's actions (columns of every utility row) and the utility terms (rows).
 ACTIONS: tuple[str, ...] = ("resist", "escalate", "deal", "capitulate")
@@ -110,15 +121,21 @@ NT = len(TERMS)
 T_ID, T_SAC, T_MAT, T_SURV, T_MART, T_PV, T_LEG, T_FUT, T_SEC = range(NT)
 
 #: How a run ends (ongoing: still resisting at the horizon).
-OUTCOMES: tuple[str, ...] = ("ongoing", "capitulation", "deal", "war", "collapse")
-ONGOING, CAPITULATION, DEAL_OUTCOME, WAR, COLLAPSE = range(5)
+#: deal: a deal in force at the horizon (one that broke and was not renewed is not one);
+#: backed_down: the coercer gave up its demand; removed: the regime removed by force (a
+#: campaign the coercer started; one that fails is a war).
+OUTCOMES: tuple[str, ...] = ("ongoing", "capitulation", "deal", "war", "collapse",
+                             "backed_down", "removed")
+ONGOING, CAPITULATION, DEAL_OUTCOME, WAR, COLLAPSE, BACKED, REMOVED = range(7)
 
 #: Per-run integer results (``CI``) and float results (``CF``).
 CI_FIELDS: tuple[str, ...] = ("outcome", "rounds", "leader_generation", "martyred",
                               "killed_round", "escalations", "deal_offers", "switched_round",
-                              "rounds_played")
+                              "rounds_played", "deals_made", "deals_broken",
+                              "coercer_started_war")
 NCI = len(CI_FIELDS)
-OUT, ROUNDS, GEN, MART, KROUND, ESCS, DOFF, SWITCH, PLAYED = range(NCI)
+(OUT, ROUNDS, GEN, MART, KROUND, ESCS, DOFF, SWITCH, PLAYED, DMADE, DBROKE,
+ CWARS) = range(NCI)
 CF_FIELDS: tuple[str, ...] = ("legacy", "legacy_if_capitulated", "belief_cost_benefit",
                               "p_resist", "p_escalate", "p_deal", "p_capitulate",
                               "final_economy", "final_unrest", "final_base", "final_program",

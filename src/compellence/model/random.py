@@ -45,6 +45,9 @@ _TWO32_INV = 2.0 ** -32
 PURPOSE_ROUND_A = 0
 PURPOSE_ROUND_B = 1
 PURPOSE_PARAM = 2
+#: Drawn only in a round where the coercer starts a campaign to remove the regime (its
+#: first word decides whether the regime falls), so no other draw moves.
+PURPOSE_CAMPAIGN = 3
 #: Name of this scheme, stamped on outputs (kept in provenance.py, which stays light to
 #: import): changing the scheme changes every figure.
 SCHEME = RNG_SCHEME
@@ -103,6 +106,13 @@ def round_uniforms(seed, run, t, u):
     u[5] = b1
     u[6] = b2
     u[7] = b3
+
+
+@jitable
+def campaign_uniform(seed, run, t):
+    """The uniform that decides a campaign to remove the regime started in round t."""
+    a0, _, _, _ = uniform4(seed, run, t, PURPOSE_CAMPAIGN)
+    return a0
 
 
 @jitable

@@ -23,7 +23,8 @@ from compellence.model.core import OUTCOMES, TERMS
 
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")
 OUTCOME_COLOURS = {"ongoing": "#7f7f7f", "capitulation": "#d62728", "deal": "#2ca02c",
-                   "war": "#000000", "collapse": "#ff7f0e"}
+                   "war": "#000000", "collapse": "#ff7f0e", "backed_down": "#17becf",
+                   "removed": "#8c564b"}
 STATE_LABELS = {"economy": "economy (index, 1 = unsanctioned)",
                 "unrest": "unrest (index)", "base": "standing with the base (index)",
                 "trust": "trust in the coercer (index)",

@@ -105,11 +105,49 @@ SECURITY_SEEKING: dict[str, Any] = {
     "believed_collapse_slope": 0.9,
 }
 
+#: personalist — survival first (issue 12): a ruler whose authority is his own person, not
+#: a doctrine (consistency share 0.1, every bit of rigidity personal), who fears for his
+#: life (survival weight 2.5, martyrdom −0.8) and keeps a modest pride (identity weight
+#: 0.3) and no sacred core; concession is believed dangerous to his rule (slope 0.5).
+#: Material weight 0.6: he cares about the economy mostly as it threatens his hold.
+#: Why: Geddes' personalist regimes, whose leaders fear the fate of the ousted (Archigos:
+#: 19% of irregular exits end in death), trade policy for survival.
+PERSONALIST: dict[str, Any] = {
+    **COST_BENEFIT,
+    "identity_weight": 0.3,
+    "consistency_share": 0.1,
+    "material_weight": 0.6,
+    "survival_weight": 2.5,
+    "believed_collapse_slope": 0.5,
+    "martyrdom_valuation": -0.8,
+    "personal_rigidity_share": 1.0,
+    "legitimacy_weight": 0.2,
+}
+
+#: institutional-successor — a successor chosen by the system (issue 12): the doctrine is
+#: the institution's, not his (personal rigidity share 0, consistency share 0.9), so his
+#: identity cost is smaller than the founder's generation (0.6) and a deal the institution
+#: can frame is easier (heroic flexibility 0.8); martyrdom is valued less (0.3) and
+#: survival a little more (0.4): he inherits a system to keep. Every other parameter is
+#: the essay's profile's. Why: the essay's successor "without appearing weak" — bound by
+#: institutions rather than by a personal legend.
+INSTITUTIONAL_SUCCESSOR: dict[str, Any] = {
+    **IDENTITY_COMMITTED,
+    "identity_weight": 0.6,
+    "consistency_share": 0.9,
+    "personal_rigidity_share": 0.0,
+    "heroic_flexibility": 0.8,
+    "martyrdom_valuation": 0.3,
+    "survival_weight": 0.4,
+}
+
 PROFILES: dict[str, dict[str, Any]] = {
     "identity-committed": IDENTITY_COMMITTED,
     "cost-benefit": COST_BENEFIT,
     "charismatic-founder": CHARISMATIC_FOUNDER,
     "security-seeking": SECURITY_SEEKING,
+    "personalist": PERSONALIST,
+    "institutional-successor": INSTITUTIONAL_SUCCESSOR,
 }
 
 PROFILE_DESCRIPTIONS: dict[str, str] = {
@@ -118,4 +156,6 @@ PROFILE_DESCRIPTIONS: dict[str, str] = {
     "charismatic-founder": "identity-committed, authority from charisma (Khomeini, 1988)",
     "security-seeking": "rival: no identity terms; survival first (the programme as "
                         "deterrent), concession believed dangerous",
+    "personalist": "survival first: authority is his person; fears for his life",
+    "institutional-successor": "a successor bound by institutions, not a personal legend",
 }

@@ -62,7 +62,7 @@ class Section(BaseModel):
 
 
 ProfileName = Literal["identity-committed", "cost-benefit", "charismatic-founder",
-                      "security-seeking"]
+                      "security-seeking", "personalist", "institutional-successor"]
 
 
 class Leader(Section):
@@ -220,6 +220,55 @@ class Learning(Section):
                                        "Face-saving of the limited offer.")
 
 
+class Aims(Section):
+    """The coercer's utility (issue 12; docs/model.md, "The coercer that decides"). With
+    ``enabled`` the coercer decides each round by best response to it: whether to accept a
+    core-keeping deal the leader offers, to keep up pressure, to back down, or to start a
+    campaign to remove the regime; the game (``compellence game``) takes its coercer payoffs
+    from the same utility. Off: the scripted policy (schedule, adaptive rule and the fixed
+    chance ``accepts_limited_deal``), as the built-in strategies are."""
+
+    enabled: bool = Field(True, description="The coercer decides by its utility (off: the "
+                          "scripted policy with the fixed acceptance chance).")
+    demand_value: Num = param(
+        1.0, 0, 10, "coercer utility", "C1",
+        "What the whole demand, conceded, is worth to the coercer: the unit of its scale.")
+    core_value: Num = param(
+        0.5, 0, 1, "share of the demand's value", "C1",
+        "Share of the demand's value that lies beyond the core threshold — what a "
+        "core-keeping deal does not give (0.5: half; a coercer that wants the core itself, "
+        "zero enrichment, puts most of the value there).")
+    war_cost: Num = param(1.0, 0, 10, "coercer utility", "C1",
+                          "What a war costs the coercer (the unit: the whole demand).")
+    pressure_cost: Num = param(
+        0.02, 0, 1, "coercer utility per round at P = 1", "C1",
+        "Cost of sustaining the pressure (sanctions enforcement, a military posture, allies' "
+        "patience): at full pressure, two years cost it about 40% of the demand's value.")
+    threat_cost: Num = param(
+        0.01, 0, 1, "coercer utility per round at threat 1", "C1",
+        "Cost of sustaining a threat to the leader's life (risk, legitimacy).")
+    audience_cost: Num = param(
+        0.5, 0, 10, "coercer utility", "C1",
+        "Cost of backing down from a public demand (audience costs: Fearon 1994): half the "
+        "demand's value.")
+    removal_value: Num = param(
+        1.0, 0, 10, "coercer utility", "C1",
+        "Worth to the coercer of the regime removed by force (1: as much as the demand).")
+    removal_chance: Num = param(
+        0.3, 0, 1, "probability", "C1",
+        "Chance that a campaign to remove the regime succeeds (else it is a war). 0.3: "
+        "foreign-imposed regime change is rare and costly (Archigos: 2.2% of ended spells "
+        "are foreign removals).")
+    belief_cost_benefit: Num = param(
+        0.5, 0, 1, "probability", "C1",
+        "The coercer's belief that the leader is cost-benefit (that pressure will make him "
+        "give in), when it does not learn; with [coercer.learning] the Bayesian belief.")
+    horizon: Num = param(24, 0, 240, "rounds", "C1/W1",
+                         "Rounds over which the coercer weighs the cost of keeping pressure.")
+    discount: Num = param(0.02, 0, 1, "per round", "C1/W1",
+                          "The coercer's discount rate for those costs (as the leader's).")
+
+
 class Coercer(Section):
     """The coercer: demand, offer and pressure (constant within a run unless scheduled)."""
 
@@ -257,6 +306,7 @@ class Coercer(Section):
     pressure: Pressure = Field(default_factory=Pressure)
     adaptive: Adaptive = Field(default_factory=Adaptive)
     learning: Learning = Field(default_factory=Learning)
+    aims: Aims = Field(default_factory=Aims)
 
     @model_validator(mode="before")
     @classmethod
@@ -282,6 +332,9 @@ class Regime(Section):
     core_threshold: Num = param(
         0.5, 0, 1, "share", "M9/M10",
         "Largest concession that leaves the core symbol standing; a deal concedes at most this.")
+    deal_in_force: bool = Field(
+        False, description="A deal is in force at round 0 (the JCPOA in May 2018): the "
+        "coercer's reneging breaks it (M11).")
     program_deterrence: Num = param(
         1.0, 0, 10, "utility of a whole programme", "W5 program value",
         "Security (deterrent) value of the whole programme: insurance against attack and "
@@ -405,6 +458,16 @@ class Dynamics(Section):
                                 "Legacy gained by dying in confrontation (× personal rigidity).")
     martyr_rally: Num = param(0.15, 0, 1, "unrest removed", "M8",
                               "Rally after the leader's killing in confrontation.")
+    succession_effect: Num = param(
+        1.0, -1, 1, "signed share", "M8",
+        "What a martyrdom does to the successor: > 0 frees him (identity weight × (1 − e × "
+        "personal share), a face-saving credit × e: the essay's hypothesis, 1 by default); "
+        "< 0 binds him to the martyr's line (identity weight × (1 + |e| × personal share), no "
+        "credit); 0: he inherits the rigidity unchanged.")
+    deal_recovery: Num = param(
+        0.05, 0, 1, "share of the gap per round", "deal phase",
+        "While a deal is in force the pressure is lifted and the economy recovers this much "
+        "faster toward health, × the relief granted.")
 
 
 class MenuItem(Section):
@@ -428,6 +491,10 @@ def _default_menu() -> list[MenuItem]:
                      accepts_limited_deal=1.0, pressure=0.5, leader_threat=0.0)]
 
 
+_MOVED_TO_AIMS = {"concession_value": "demand_value", "war_value": "war_cost",
+                  "pressure_cost": "pressure_cost", "threat_cost": "threat_cost"}
+
+
 class Game(Section):
     """The coercion game (`compellence game`): nature draws the leader's type from the
     coercer's prior, the coercer picks from a menu, the leader answers; 1-3 stages."""
@@ -442,16 +509,20 @@ class Game(Section):
     discount: float = param(0.9, 0, 1, "ratio", "game", "Weight of each later stage.")
     rationality: float = param(4.0, 0, 50, "1/utility", "game",
                                "λ of the logit QRE reported by default.")
-    concession_value: float = param(1.0, 0, 10, "coercer utility per unit conceded", "game",
-                                    "What a unit of concession is worth to the coercer.")
-    war_value: float = param(-1.0, -10, 10, "coercer utility", "game",
-                             "The coercer's payoff from war.")
-    pressure_cost: float = param(0.3, 0, 10, "coercer utility per unit pressure", "game",
-                                 "What sustaining pressure costs the coercer per stage.")
-    threat_cost: float = param(0.1, 0, 10, "coercer utility per unit threat", "game",
-                               "What threatening the leader's life costs the coercer.")
     menu: list[MenuItem] = Field(default_factory=_default_menu, min_length=1,
                                  description="The coercer's options.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved(cls, data: Any) -> Any:
+        """The coercer's payoffs moved to [coercer.aims] (one definition for the simulator
+        and the game, issue 12): name the new field instead of 'extra inputs'."""
+        if isinstance(data, dict):
+            for old, new in _MOVED_TO_AIMS.items():
+                if old in data:
+                    raise ValueError(f"game.{old} moved to coercer.aims.{new} (the game and "
+                                     "the simulator share the coercer's utility)")
+        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> Game:
@@ -488,7 +559,7 @@ MECHANISMS = {
     "M13": "exogenous_decline", "M14": "adaptive_coercer", "M15": "survival_discount",
     "W1": "time_discount", "W2": "economic_adaptation", "W3": "repression",
     "W4": "base_reversion", "W5": "program_value", "W6": "war_trigger",
-    "W7": "undominated_choice",
+    "W7": "undominated_choice", "C1": "coercer_decides",
 }
 
 
@@ -526,6 +597,9 @@ class Mechanisms(Section):
         "ultimatum or in economic desperation (off: any escalation can).")
     undominated_choice: bool = Field(
         True, description="W7: an action worse than another in every term is never chosen.")
+    coercer_decides: bool = Field(
+        True, description="C1: the coercer decides by its utility where [coercer.aims] is "
+        "enabled (off: every coercer is scripted).")
 
 
 class Scenario(Section):
