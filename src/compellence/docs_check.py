@@ -127,7 +127,8 @@ def data_dir() -> Path:
 
 
 def run_command(command: str) -> Any:
-    """Run a ``compellence ...`` command in-process with --json; its parsed output."""
+    """Run a ``compellence ...`` command in-process with --json, in a temporary directory;
+    its parsed output."""
     from typer.testing import CliRunner
 
     from compellence.cli import app
@@ -136,7 +137,9 @@ def run_command(command: str) -> Any:
     if args[0] != "compellence":
         raise ValueError(f"{command!r}: a figure's command starts with 'compellence'")
     args = args[1:] + ([] if "--json" in args else ["--json"])
-    r = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+    runner = CliRunner()
+    with runner.isolated_filesystem():   # files a command writes (--out x.duckdb) go away
+        r = runner.invoke(app, args, env={"COLUMNS": "200"})
     if r.exit_code not in (0, 1):
         raise RuntimeError(f"{command!r} exited {r.exit_code}: {r.output[-500:]}")
     return json.loads(r.stdout)
