@@ -32,6 +32,7 @@ import os
 import re
 import shlex
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -137,9 +138,13 @@ def run_command(command: str) -> Any:
     if args[0] != "compellence":
         raise ValueError(f"{command!r}: a figure's command starts with 'compellence'")
     args = args[1:] + ([] if "--json" in args else ["--json"])
-    runner = CliRunner()
-    with runner.isolated_filesystem():   # files a command writes (--out x.duckdb) go away
-        r = runner.invoke(app, args, env={"COLUMNS": "200"})
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory() as scratch:   # files it writes (--out x.duckdb) go
+        os.chdir(scratch)
+        try:
+            r = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+        finally:
+            os.chdir(here)
     if r.exit_code not in (0, 1):
         raise RuntimeError(f"{command!r} exited {r.exit_code}: {r.output[-500:]}")
     return json.loads(r.stdout)
