@@ -969,7 +969,8 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
     Outputs: ci/cf (this run's integer and float results, layout.CI_FIELDS/CF_FIELDS), TS
     (Σ over its decisions of each term, terms × actions); with want_traj the state each
     round (traj[t, i]), whether it is in play (alive[t, i]) and per-round term sums (TR[t],
-    decisions DR[t], shared by the rows a driver groups together); with want_rec each
+    decisions DR[t], shared by the rows a driver groups together; rounds under a deal in
+    force are recorded but not in play); with want_rec each
     decision of the run (rec[t], rec_terms[t]). The rest are scratch arrays. After a run
     ends, its trajectory rows hold its final state and its last pressure (they are masked
     by ``alive``; the pressure of an ended run no longer follows the schedule).
@@ -1020,9 +1021,9 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
             # a deal in force: pressure lifted, no decision; relief speeds recovery
             for k in range(NR):
                 R[k] = 0.0
-            if want_traj:
+            if want_traj:   # recorded, but not in play: the confrontation is settled
                 record_state(traj[t, i], S, R)
-                alive[t, i] = True
+                alive[t, i] = False
             if want_rec:
                 rec[t, REC_ACT] = -1.0
             if u[U_NATURAL] < V[ND]:
@@ -1128,7 +1129,7 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
         round_pressure(V, t_end, sched, is_sched, listed, bump, R)
         for t in range(t_end, T + 1):
             record_state(traj[t, i], S, R)
-            alive[t, i] = active and t == T
+            alive[t, i] = active and t == T and S[DEALF] < 0.5
     made = max(decisions, 1)
     for a in range(4):
         cf[PSUM + a] = cf[PSUM + a] / made
