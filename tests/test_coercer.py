@@ -150,3 +150,45 @@ def test_new_profiles_exist_and_differ_as_documented():
     for name in ("personalist", "institutional-successor"):
         sc = load_scenario(FLAG, {"leader.profile": name})
         assert simulate(sc, 100).n == 100
+
+
+def test_every_per_run_result_is_reset_between_runs():
+    """simulate_run sets every integer result it reports (the CUDA driver's device memory is
+    not zeroed): the compiled kernel on result rows pre-filled with garbage gives the same
+    numbers as on zeros."""
+    from compellence.engine.cpu import blocks, cpu_kernel
+    from compellence.engine.spec import spec_of
+
+    sc = load_scenario("iran-2015-jcpoa", {"coercer.renege_rounds": [6]})
+    spec, n = spec_of(sc), 50
+
+    def run(fill: int) -> np.ndarray:
+        CI = np.full((n, lay.NCI), fill, np.int64)
+        CF = np.zeros((n, lay.NCF))
+        cpu_kernel(0, sc.seed, *spec.args(), CI, CF, np.zeros((blocks(n), lay.NT, 4)), False,
+                   np.zeros((1, 1, lay.NTRAJ)), np.zeros((1, 1), np.bool_),
+                   np.zeros((1, 1, lay.NT, 4)), np.zeros((1, 1)), False,
+                   np.zeros((1, lay.NREC)), np.zeros((1, lay.NT, 4)))
+        return CI
+
+    assert np.array_equal(run(0), run(7))
+
+
+def test_only_a_demand_on_the_programme_touches_its_level_and_deterrence():
+    base = {"leader.profile": "cost-benefit"}
+    territory = context(overrides={**base, "coercer.demand_type": "territory"})
+    assert np.all(territory.terms()["security"] == 0)
+    t_full = territory.with_state(program=1.0).terms()["sacred"][0, 3]
+    t_gone = territory.with_state(program=0.0).terms()["sacred"][0, 3]
+    assert t_full == t_gone                    # a struck reactor does not shrink a territory
+    policy = context(overrides=base)
+    assert policy.terms()["security"][0, 3] < 0
+
+
+def test_a_deal_concedes_the_programme_and_it_is_not_rebuilt_under_the_deal():
+    r = simulate(load_scenario("iran-2015-jcpoa"), 200, trajectories=True)
+    held = (r.runs["outcome"] == "deal").to_numpy()
+    prog = r.trajectories["program"]
+    start = load_scenario("iran-2015-jcpoa").regime.core_program
+    assert np.allclose(prog[-1, held], prog[2, held])      # capped where the deal left it
+    assert np.all(prog[2, held] < start)                   # the deal conceded part of it

@@ -59,7 +59,8 @@ def type_scenario(sc: Scenario, leader_type: str, item: MenuItem) -> Scenario:
     if leader_type != sc.leader.profile:
         over["leader.profile"] = leader_type
     out = validate(apply_overrides(data, over), f"game type {leader_type}, menu {item.label}")
-    for section in (out.leader, out.coercer, out.coercer.pressure, out.regime, out.dynamics):
+    for section in (out.leader, out.coercer, out.coercer.pressure, out.coercer.aims,
+                    out.coercer.learning, out.regime, out.dynamics):
         for name in type(section).model_fields:
             value = getattr(section, name)
             if isinstance(value, _Dist):  # an uncertain parameter enters the game at its mean

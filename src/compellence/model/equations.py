@@ -154,6 +154,7 @@ from compellence.model.layout import (
     POWS,
     PREB,
     PROG,
+    PSTK,
     PSTR,
     PSUM,
     PV,
@@ -572,11 +573,12 @@ def identity_term(V, O, S, R, M, g):
 def sacred_term(V, O, S, R, M, g):
     """M9: touching the core symbol costs a sacred premium, and money offered for it makes
     it worse (taboo trade-off): − scale·premium·sacred_stake·(1 + β·relief) where touched,
-    × the programme's level with W5 (less symbol left, less to defend)."""
+    × the programme's level with W5 when the demand is the programme (less symbol left,
+    less to defend)."""
     if not M[M9]:
         return 0.0, 0.0, 0.0, 0.0
     _, _, _, _, touch_deal, touch_cap = g
-    level = S[PROG] if M[W5] else 1.0
+    level = program_level(V, S, M)
     sp = -(concession_scale(V, S, R, M) * (V[SPREM] * V[SACS] * level
                                             * (1.0 + V[BETA] * O[REL])))
     return 0.0, 0.0, sp * touch_deal, sp * touch_cap
@@ -652,13 +654,24 @@ def survival_term(V, O, S, R, M, g):
 
 
 @jitable
+def program_level(V, S, M):
+    """W5: the share of the core symbol still standing, as the sacred term weighs it: the
+    programme's level for a demand on the programme (program_stake 1), 1 for a demand on
+    something else (a territory is not smaller because a reactor was struck)."""
+    if not M[W5]:
+        return 1.0
+    return 1.0 - V[PSTK] + V[PSTK] * S[PROG]
+
+
+@jitable
 def security_term(V, S, M, g):
     """W5: the programme's security (deterrent) value, weighed by every leader through his
-    survival weight: conceding x of a programme at level ℓ gives up deterrence·ℓ·x."""
+    survival weight: conceding x of a programme at level ℓ gives up deterrence·ℓ·x (× the
+    demand's program_stake: conceding territory gives up no deterrent)."""
     if not M[W5]:
         return 0.0, 0.0, 0.0, 0.0
     xd, d, _, p_acc, _, _ = g
-    v = -survival_weight(V, M) * V[DETER] * S[PROG]
+    v = -survival_weight(V, M) * V[DETER] * S[PROG] * V[PSTK]
     return 0.0, 0.0, v * xd * p_acc, v * d
 
 
@@ -991,6 +1004,9 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
     ci[DOFF] = 0
     ci[SWITCH] = -1
     ci[PLAYED] = 0
+    ci[DMADE] = 0
+    ci[DBROKE] = 0
+    ci[CWARS] = 0
     for k in range(cf.shape[0]):
         cf[k] = 0.0
     cf[LEG] = np.nan
@@ -1028,7 +1044,9 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
                 rec[t, REC_ACT] = -1.0
             if u[U_NATURAL] < V[ND]:
                 succeed(t, False, V, S, O, M, ci, cf)
+            prog = S[PROG]
             advance_state(V, S, R, M, 0.0, shock)
+            S[PROG] = prog   # the deal caps the programme where it left it
             S[ECON] = clip01(S[ECON] + V[DREC] * O[REL] * (1.0 - S[ECON]))
             if u[U_COLLAPSE] < collapse_hazard(V, S):
                 ci[OUT] = COLLAPSE
@@ -1084,8 +1102,9 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
             ci[ESCS] += 1
         if action == DEAL:
             ci[DOFF] += 1
-        if accepted:   # the deal enters into force at the end of this round
-            S[DEALF] = 1.0
+        if accepted:   # the deal enters into force at the end of this round; what it concedes
+            S[DEALF] = 1.0   # of a programme demand is given up (and not rebuilt under it)
+            S[PROG] = S[PROG] * (1.0 - V[PSTK] * g[0])
             ci[DMADE] += 1
             deal_round = t
         if action == CAPITULATE or war:

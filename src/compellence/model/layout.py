@@ -29,7 +29,7 @@ V_FIELDS: tuple[str, ...] = (
     # the coercer's offer and what its demand puts at stake
     "coercer.demand", "coercer.relief", "coercer.face_saving", "coercer.accepts_limited_deal",
     "regime.core_threshold", "coercer.identity_stake", "coercer.sacred_stake",
-    "coercer.power_stake", "coercer.exit_offer",
+    "coercer.power_stake", "coercer.exit_offer", "coercer.program_stake",
     # the regime at round 0
     "regime.economy", "regime.unrest", "regime.base_standing", "regime.core_program",
     "regime.axis", "regime.trust", "regime.program_deterrence",
@@ -61,7 +61,7 @@ V_FIELDS: tuple[str, ...] = (
 NV = len(V_FIELDS)
 (LAM, WID, CONS, ALPHA, MW, PV, RG, SW, H0, PHI, MU, PERS, SPREM, BETA, HEROIC, FDW, LW, KAPPA,
  MCRED, TPERC,
- V_DEM, V_REL, V_FS, V_ACC, V_CORE, IDS, SACS, POWS, EXIT,
+ V_DEM, V_REL, V_FS, V_ACC, V_CORE, IDS, SACS, POWS, EXIT, PSTK,
  V_ECON0, V_UNR0, V_BASE0, V_PROG0, V_AXIS0, V_TRUST0, DETER,
  ES, ESTR, EREC, PSTR, UR, USR, USS, RALLY, BG, ECRIT, BEL, CBL, TREN, TREC, AXD, WR, WC, CB,
  CU, CC, AR, ND, PH, SANCT, MRALLY, PDISC, PVAL, ADR, ADMAX, REP, REPC, BREV, PREB, ESCC, ULT,

@@ -11,7 +11,11 @@ multiply the leader's utility terms (``model/equations.py``):
 - ``power_stake`` is the share of his hold on power that conceding the whole demand
   gives up (0: he stays in power; 1: he leaves it), charged as a certain loss of power
   (survival term, × ``dynamics.power_stake`` × survival weight) unless an exit is offered
-  (``coercer.exit_offer``: exile with amnesty preserves part of what he would lose).
+  (``coercer.exit_offer``: exile with amnesty preserves part of what he would lose);
+- ``program_stake`` is whether the demand is the core programme itself (1: its level
+  scales the sacred cost, conceding it gives up its deterrent value and a deal gives it
+  up; 0: the demand is something else — territory, influence, the regime — and the
+  programme stays).
 
 The names are ICB's gravity-of-threat classes as the out-of-sample scorer maps them
 (``evidence/icb.py: GRAVITY_TO_TYPE``): 0/1 → policy, 2 political → political_system,
@@ -38,11 +42,16 @@ DemandType = Literal["policy", "influence", "territory", "political_system", "ex
 #: - existence (the state's survival, grave damage): the most of the self (2.0, 1.0) and
 #:   all of his power (1.0).
 STAKES: dict[str, dict[str, float]] = {
-    "policy": {"identity_stake": 1.0, "sacred_stake": 1.0, "power_stake": 0.0},
-    "influence": {"identity_stake": 0.6, "sacred_stake": 0.3, "power_stake": 0.0},
-    "territory": {"identity_stake": 1.0, "sacred_stake": 1.0, "power_stake": 0.1},
-    "political_system": {"identity_stake": 1.5, "sacred_stake": 1.0, "power_stake": 1.0},
-    "existence": {"identity_stake": 2.0, "sacred_stake": 1.0, "power_stake": 1.0},
+    "policy": {"identity_stake": 1.0, "sacred_stake": 1.0, "power_stake": 0.0,
+               "program_stake": 1.0},
+    "influence": {"identity_stake": 0.6, "sacred_stake": 0.3, "power_stake": 0.0,
+                  "program_stake": 0.0},
+    "territory": {"identity_stake": 1.0, "sacred_stake": 1.0, "power_stake": 0.1,
+                  "program_stake": 0.0},
+    "political_system": {"identity_stake": 1.5, "sacred_stake": 1.0, "power_stake": 1.0,
+                         "program_stake": 0.0},
+    "existence": {"identity_stake": 2.0, "sacred_stake": 1.0, "power_stake": 1.0,
+                  "program_stake": 0.0},
 }
 
 DEMAND_TYPES: tuple[str, ...] = tuple(STAKES)

@@ -207,7 +207,7 @@ class Learning(Section):
     enabled: bool = Field(False, description="Learn the leader's type from his answers.")
     prior_cost_benefit: float = param(0.5, 0, 1, "probability", "game",
                                       "Initial belief that the leader is cost-benefit.")
-    threshold: float = param(0.54, 0, 1, "probability", "game",
+    threshold: float = param(0.35, 0, 1, "probability", "game",
                              "Belief below which the coercer switches to the limited offer; "
                              "the default is what `compellence game iran-2025-surrender` prints.")
     hypothesis_rationality: float = param(
@@ -286,6 +286,11 @@ class Coercer(Section):
         STAKES["policy"]["power_stake"], 0, 1, "share of his power", "survival/demand type",
         "Share of his hold on power that conceding the whole demand gives up (policy 0; "
         "political_system 1: he leaves power).")
+    program_stake: Num = param(
+        STAKES["policy"]["program_stake"], 0, 1, "share", "W5/demand type",
+        "How far the demand is the core programme itself (policy 1, other types 0): its "
+        "level scales the sacred cost, conceding it gives up its deterrent value, and a "
+        "deal concedes it.")
     exit_offer: Num = param(
         0.0, 0, 1, "share of the stake of power", "survival/exit",
         "An exit when power is demanded (exile with amnesty): the share of what losing power "
@@ -299,10 +304,13 @@ class Coercer(Section):
                              "σ: recognition, framing, a mediator, the right kept in name.")
     accepts_limited_deal: Num = param(
         0.3, 0, 1, "probability per offer", "M10",
-        "Chance the coercer accepts a deal that keeps the core when its demand touches the core.")
+        "Chance a *scripted* coercer ([coercer.aims] enabled = false) accepts a deal that keeps "
+        "the core when its demand touches the core; a deciding coercer (the default) accepts "
+        "by its utility and ignores this.")
     renege_rounds: list[int] = Field(
         default_factory=list,
-        description="Rounds at whose start the coercer reneges on a deal in force (M11).")
+        description="Rounds at whose start the coercer reneges on a deal in force (M11): it "
+        "breaks the deal and destroys trust; with no deal in force it does nothing.")
     pressure: Pressure = Field(default_factory=Pressure)
     adaptive: Adaptive = Field(default_factory=Adaptive)
     learning: Learning = Field(default_factory=Learning)
@@ -520,8 +528,11 @@ class Game(Section):
         if isinstance(data, dict):
             for old, new in _MOVED_TO_AIMS.items():
                 if old in data:
-                    raise ValueError(f"game.{old} moved to coercer.aims.{new} (the game and "
-                                     "the simulator share the coercer's utility)")
+                    raise ValueError(
+                        f"game.{old} moved to coercer.aims.{new} (the game and the simulator "
+                        "share the coercer's utility); note: war_cost is a cost (= −war_value), "
+                        "pressure_cost and threat_cost are per round over coercer.aims.horizon, "
+                        "demand_value is the worth of a whole programme")
         return data
 
     @model_validator(mode="after")
