@@ -138,10 +138,11 @@ def test_w7_dominated_helper():
     U = np.zeros((lay.NT, 4))
     U[0] = [0.0, 0.0, -1.0, -1.0]     # deal and capitulation worse in one term
     U[1] = [0.0, 0.0, 0.0, 0.0]
-    assert not eq.dominated(U, RES) and not eq.dominated(U, ESC)   # a tie is no dominance
-    assert eq.dominated(U, DL) and eq.dominated(U, CAP)
+    tol = eq.DOMINANCE_TOL
+    assert not eq.dominated(U, RES, tol) and not eq.dominated(U, ESC, tol)   # a tie: none
+    assert eq.dominated(U, DL, tol) and eq.dominated(U, CAP, tol)
     U[1, CAP] = 0.5                    # better in one term: not dominated
-    assert not eq.dominated(U, CAP)
+    assert not eq.dominated(U, CAP, tol)
     P = np.zeros(4)
     eq.logit_choice(4.0, U, P, True)
     assert P[DL] == 0.0 and P[CAP] > 0 and P.sum() == pytest.approx(1.0)

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from compellence.analysis.intervals import Interval, share
+from compellence.model import equations as eq
 from compellence.model import layout as lay
 from compellence.scenario.schema import INSTRUMENTS, Scenario
 
@@ -313,23 +314,13 @@ def war_at_zero_pressure(sc: Scenario, runs: int = DEFAULT_RUNS,
 
 def dominated(U: np.ndarray, tol: float = TIE_TOLERANCE) -> np.ndarray:
     """Which actions (columns of a terms × actions matrix) are dominated: weakly worse than
-    some other action in every term and strictly worse in at least one. Equal columns (a
-    tie in every term) dominate neither; differences within ``tol`` count as equal."""
+    some other action in every term and strictly worse in at least one — the model's own
+    test (:func:`compellence.model.equations.dominated`, W7). Equal columns (a tie in every
+    term) dominate neither; differences within ``tol`` count as equal."""
     U = np.asarray(U, float)
     if U.ndim != 2:
         raise ValueError(f"expected a terms × actions matrix, got shape {U.shape}")
-    n = U.shape[1]
-    out = np.zeros(n, bool)
-    for a in range(n):
-        for b in range(n):
-            if a == b:
-                continue
-            weakly = np.all(U[:, a] <= U[:, b] + tol)
-            strictly = np.any(U[:, a] < U[:, b] - tol)
-            if weakly and strictly:
-                out[a] = True
-                break
-    return out
+    return np.array([eq.dominated(U, a, tol) for a in range(U.shape[1])], bool)
 
 
 def decision_matrix(record: dict) -> np.ndarray:

@@ -23,7 +23,7 @@ import numpy as np
 
 from compellence.game.payoffs import StagePayoffs, stage_payoffs
 from compellence.model.core import ACTIONS, RESIST, TERMS
-from compellence.model.equations import dominated
+from compellence.model.equations import DOMINANCE_TOL, dominated
 from compellence.scenario.schema import Scenario
 
 COERCER, LEADER = 0, 1
@@ -89,7 +89,7 @@ def _open_actions(pay: StagePayoffs, resist_continues: bool, prune: bool) -> lis
         return list(range(len(ACTIONS)))
     U = np.stack([pay.terms[name] for name in TERMS])
     return [a for a in range(len(ACTIONS))
-            if (a == RESIST and resist_continues) or not dominated(U, a)]
+            if (a == RESIST and resist_continues) or not dominated(U, a, DOMINANCE_TOL)]
 
 
 def build_game(sc: Scenario, prior: list[float] | None = None,

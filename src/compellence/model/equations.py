@@ -370,15 +370,19 @@ def adapt(V, listed, bump, escalated):
 
 
 @jitable
-def flow_weight(V, M):
-    """W1: the weight, in rounds, of a per-round flow (pain, relief, risk, validation) over
-    the leader's horizon H at discount rate r: Σ_{τ<H} (1−r)^τ = (1 − (1−r)^H)/r; H when
-    r = 0 or W1 is off."""
-    h = V[PH]
-    r = V[PDISC] if M[W1] else 0.0
+def discounted_rounds(h, r):
+    """Σ_{τ<h} (1−r)^τ = (1 − (1−r)^h)/r: the weight, in rounds, of a per-round flow over a
+    horizon of h rounds at discount rate r (h when r = 0)."""
     if r <= 1e-12:
         return h
     return (1.0 - (1.0 - r) ** h) / r
+
+
+@jitable
+def flow_weight(V, M):
+    """W1: the weight, in rounds, of a per-round flow (pain, relief, risk, validation) over
+    the leader's horizon at his discount rate (undiscounted when W1 is off)."""
+    return discounted_rounds(V[PH], V[PDISC] if M[W1] else 0.0)
 
 
 @jitable
@@ -440,11 +444,7 @@ def collapse_hazard(V, S):
 @jitable
 def coercer_flow_weight(V, M):
     """The coercer's weight, in rounds, of a per-round cost over its horizon (as W1)."""
-    h = V[CHOR]
-    r = V[CDISC] if M[W1] else 0.0
-    if r <= 1e-12:
-        return h
-    return (1.0 - (1.0 - r) ** h) / r
+    return discounted_rounds(V[CHOR], V[CDISC] if M[W1] else 0.0)
 
 
 @jitable
@@ -598,17 +598,16 @@ def trust_factor(S, M):
 
 
 @jitable
-def material_term(V, O, S, R, M, g):
+def material_term(V, O, S, R, M, g, f, p_war):
     """The flows of relief (discounted by trust, M11) and of the pain of continued pressure,
     each weighed over the horizon (W1: flow_weight rounds); escalating adds the expected cost
-    of war and the cost of an escalation short of it."""
+    of war and the cost of an escalation short of it (f: flow_weight; p_war:
+    war_probability)."""
     xd, d, _, p_acc, _, _ = g
     w = material_weight(V, S, M)
-    f = flow_weight(V, M)
     pain = economic_pain(R, S, M) * f
     relief = O[REL] * trust_factor(S, M) * f
     share = xd / d if d > 0 else 1.0
-    p_war = war_probability(V, S, R, M)
     return (w * -pain, w * (-pain - p_war * V[WC] - V[ESCC]),
             w * (p_acc * relief * share - (1.0 - p_acc) * pain), w * relief)
 
@@ -638,7 +637,7 @@ def power_lost(V, x, M):
 
 
 @jitable
-def survival_term(V, O, S, R, M, g):
+def survival_term(V, O, S, R, M, g, f, p_war):
     """Regime and personal survival, in the right unit: resisting carries the per-round
     hazards of collapse and of being killed (the believed chance, M6) over the horizon
     (W1); conceding carries the chance of losing power; each × power_value × the survival
@@ -646,8 +645,7 @@ def survival_term(V, O, S, R, M, g):
     xd, d, _, p_acc, _, _ = g
     ws = survival_weight(V, M)
     w = ws * V[PVAL]
-    stay = (collapse_hazard(V, S) + believed_kill(V, R, M)) * flow_weight(V, M)
-    p_war = war_probability(V, S, R, M)
+    stay = (collapse_hazard(V, S) + believed_kill(V, R, M)) * f
     return (w * -stay, w * -stay - ws * p_war * V[WC],
             w * -(p_acc * power_lost(V, xd, M) + (1.0 - p_acc) * stay),
             w * -power_lost(V, d, M))
@@ -683,22 +681,22 @@ def defiance(v, p_acc):
 
 
 @jitable
-def martyrdom_term(V, R, M, g):
+def martyrdom_term(V, R, M, g, f):
     """M7: resisting while his life is threatened adds μ × the same believed chance of being
     killed the survival term charges, × power_value, over the horizon (μ>0 sanctifies, μ<0
     deters); a deal offer is defiance only if refused, capitulation none."""
     if not M[M7]:
         return 0.0, 0.0, 0.0, 0.0
-    return defiance(V[MU] * V[PVAL] * believed_kill(V, R, M) * flow_weight(V, M), g[3])
+    return defiance(V[MU] * V[PVAL] * believed_kill(V, R, M) * f, g[3])
 
 
 @jitable
-def pain_valence_term(V, R, M, g):
+def pain_valence_term(V, R, M, g, f):
     """M3: struggle with pain is moral validation: each round of resisting under pressure P
     adds v·P, weighed over the horizon like the pain itself (W1)."""
     if not M[M3]:
         return 0.0, 0.0, 0.0, 0.0
-    return defiance(V[PV] * R[PIDX] * flow_weight(V, M), g[3])
+    return defiance(V[PV] * R[PIDX] * f, g[3])
 
 
 @jitable
@@ -712,12 +710,12 @@ def base_change_resisting(V, S, R, M):
 
 
 @jitable
-def legitimacy_term(V, O, S, R, M, g):
+def legitimacy_term(V, O, S, R, M, g, f):
     """The expected change of standing with the hardline base, × legitimacy weight: its flow
     while resisting over the horizon (W1), the rally of a retaliation (with W6, only when
     there is something to answer), the loss of conceding without face."""
     xd, d, sig_deal, p_acc, _, _ = g
-    stay = base_change_resisting(V, S, R, M) * flow_weight(V, M)
+    stay = base_change_resisting(V, S, R, M) * f
     loss_d = V[CBL] * xd * (1.0 - sig_deal)
     loss_c = V[CBL] * d * (1.0 - 0.0)
     lw = V[LW]
@@ -749,13 +747,15 @@ def _put(U, j, a):
 def utility_terms(V, O, S, R, M, U):
     """Every named term for every action into U (terms × actions; rows as layout.TERMS)."""
     g = offer_geometry(V, O, S, R, M)
+    f = flow_weight(V, M)               # once per decision: every flow term uses it
+    p_war = war_probability(V, S, R, M)
     _put(U, T_ID, identity_term(V, O, S, R, M, g))
     _put(U, T_SAC, sacred_term(V, O, S, R, M, g))
-    _put(U, T_MAT, material_term(V, O, S, R, M, g))
-    _put(U, T_SURV, survival_term(V, O, S, R, M, g))
-    _put(U, T_MART, martyrdom_term(V, R, M, g))
-    _put(U, T_PV, pain_valence_term(V, R, M, g))
-    _put(U, T_LEG, legitimacy_term(V, O, S, R, M, g))
+    _put(U, T_MAT, material_term(V, O, S, R, M, g, f, p_war))
+    _put(U, T_SURV, survival_term(V, O, S, R, M, g, f, p_war))
+    _put(U, T_MART, martyrdom_term(V, R, M, g, f))
+    _put(U, T_PV, pain_valence_term(V, R, M, g, f))
+    _put(U, T_LEG, legitimacy_term(V, O, S, R, M, g, f))
     _put(U, T_FUT, future_demands_term(V, S, M, g))
     _put(U, T_SEC, security_term(V, S, M, g))
     return g
@@ -777,20 +777,21 @@ def _expneg(x):
 
 
 @jitable
-def dominated(U, a):
-    """W7: whether action a is no better than some other action in every utility term and
-    worse in at least one (ties are not dominance)."""
-    for b in range(4):
+def dominated(U, a, tol):
+    """W7: whether action a (a column of the terms × actions matrix U) is no better than
+    some other action in every term and worse in at least one, differences within tol
+    counting as ties (ties are not dominance). The choice rule uses DOMINANCE_TOL."""
+    for b in range(U.shape[1]):
         if b == a:
             continue
         worse = False
         never_better = True
-        for j in range(NT):
+        for j in range(U.shape[0]):
             diff = U[j, a] - U[j, b]
-            if diff > DOMINANCE_TOL:
+            if diff > tol:
                 never_better = False
                 break
-            if diff < -DOMINANCE_TOL:
+            if diff < -tol:
                 worse = True
         if never_better and worse:
             return True
@@ -814,10 +815,10 @@ def logit_choice(lam, U, P, undominated):
     z0, z1, z2, z3 = lam * u0, lam * u1, lam * u2, lam * u3
     if undominated:   # an excluded action gets weight 0 (one action is always undominated)
         lo = -1e300
-        z0 = lo if dominated(U, 0) else z0
-        z1 = lo if dominated(U, 1) else z1
-        z2 = lo if dominated(U, 2) else z2
-        z3 = lo if dominated(U, 3) else z3
+        z0 = lo if dominated(U, 0, DOMINANCE_TOL) else z0
+        z1 = lo if dominated(U, 1, DOMINANCE_TOL) else z1
+        z2 = lo if dominated(U, 2, DOMINANCE_TOL) else z2
+        z3 = lo if dominated(U, 3, DOMINANCE_TOL) else z3
     zm = max(max(z0, z1), max(z2, z3))
     e0, e1, e2, e3 = _expneg(z0 - zm), _expneg(z1 - zm), _expneg(z2 - zm), _expneg(z3 - zm)
     tot = e0 + e1 + e2 + e3
@@ -883,13 +884,9 @@ def succeed(t, martyred, V, S, O, M, ci, cf):
     if M[M8]:
         if martyred:
             personal = V[PERS]
-            e = V[SUCC]
-            if e >= 0.0:
-                S[CRED] = V[MCRED] * legacy * personal * e
-                V[WID] = V[WID] * (1.0 - e * personal)
-            else:
-                S[CRED] = 0.0
-                V[WID] = V[WID] * (1.0 - e * personal)
+            e = V[SUCC]   # e < 0 raises the weight: 1 − e·personal = 1 + |e|·personal
+            S[CRED] = V[MCRED] * legacy * personal * e if e >= 0.0 else 0.0
+            V[WID] = V[WID] * (1.0 - e * personal)
             V[PERS] = 0.0
             S[UNR] = clip01(S[UNR] - V[MRALLY])
         else:
@@ -907,7 +904,8 @@ def advance_state(V, S, R, M, strike, shock):
     (follows hardship, jumps with shocks, drops in a strike's rally, is repressed at a cost
     in base standing, W3), base standing (M2; pulled back toward its start, W4), trust
     (recovers toward 1, M11), axis (unravels, M13), resolve (moves toward the pressure
-    while he resists, M2), programme (strikes destroy a share; rebuilt slowly, W5)."""
+    while he resists, M2), programme (strikes destroy a share; rebuilt slowly, W5, except
+    under a deal in force)."""
     e_old = S[ECON]
     loss = V[ES] * (sanctions_bite(R, S, M) + R[ISO] / 3.0) + V[ESTR] * strike
     econ = clip01(e_old - e_old * loss + V[EREC] * (1.0 - e_old))
@@ -921,7 +919,8 @@ def advance_state(V, S, R, M, strike, shock):
     trust = clip01(S[TRUST] + V[TREC] * (1.0 - S[TRUST]))
     axis = clip01(S[AXIS] * (1.0 - V[AXD]))
     res = clip01(S[RES] + V[RG] * (R[PIDX] - S[RES])) if M[M2] else S[RES]
-    prog = clip01(S[PROG] - V[PSTR] * strike * S[PROG] + V[PREB] * (1.0 - S[PROG]))
+    rebuild = V[PREB] * (1.0 - S[PROG]) * (1.0 - S[DEALF])   # a deal in force caps it
+    prog = clip01(S[PROG] - V[PSTR] * strike * S[PROG] + rebuild)
     S[ADAPT] = clip01(adapted)
     S[ECON] = econ
     S[UNR] = unrest
@@ -1044,9 +1043,7 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
                 rec[t, REC_ACT] = -1.0
             if u[U_NATURAL] < V[ND]:
                 succeed(t, False, V, S, O, M, ci, cf)
-            prog = S[PROG]
             advance_state(V, S, R, M, 0.0, shock)
-            S[PROG] = prog   # the deal caps the programme where it left it
             S[ECON] = clip01(S[ECON] + V[DREC] * O[REL] * (1.0 - S[ECON]))
             if u[U_COLLAPSE] < collapse_hazard(V, S):
                 ci[OUT] = COLLAPSE
