@@ -64,10 +64,12 @@ def test_it_backs_down_when_pressure_costs_more_than_the_audience_cost():
 
 def test_it_starts_a_campaign_when_removal_is_worth_a_war():
     bold = {"coercer.aims.removal_value": 5.0, "coercer.aims.removal_chance": 0.5}
-    assert _values(context(overrides=bold))[2] == eq.CAMPAIGN
+    ctx = context(overrides=bold)
+    assert _values(ctx)[2] == eq.CAMPAIGN
+    p = eq.removal_probability(ctx.V[0], ctx.S[0], ctx.M)   # 0.5 × 2 × (1 − support), F1
     r = simulate(load_scenario(FLAG, bold), 2000)
     removed, war = r.share("removed"), r.share("war")
-    assert 0.35 < removed / (removed + war) < 0.65        # the campaign's own chance, 0.5
+    assert abs(removed / (removed + war) - p) < 0.05     # the campaign's own chance
     assert r.runs["coercer_started_war"].sum() > 0
     assert simulate(load_scenario(FLAG), 300).share("removed") == 0.0
 
@@ -104,10 +106,11 @@ def test_deal_rounds_lift_the_pressure_and_the_economy_recovers():
 
 def test_succession_effect_softens_or_hardens_the_successor():
     def successor(effect: float) -> tuple[float, float]:
-        ctx = context("iran-2026-succession", {"dynamics.succession_effect": effect})
+        ctx = context("iran-2026-succession", {"dynamics.succession_effect": effect,
+                                               "mechanisms.selectorate": False})
         V, S, O, M = ctx.V[0].copy(), ctx.S[0].copy(), ctx.O[0], ctx.M
         ci, cf = np.zeros(lay.NCI, np.int64), np.zeros(lay.NCF)
-        eq.succeed(0, True, V, S, O, M, ci, cf)
+        eq.succeed(0, True, V, S, O, M, ci, cf, 0.5)
         return V[lay.WID], S[lay.CRED]
     soft, same, hard = successor(1.0), successor(0.0), successor(-1.0)
     assert soft[0] < same[0] < hard[0]            # identity weight: 0.4 < 1.0 < 1.6
@@ -192,3 +195,29 @@ def test_a_deal_concedes_the_programme_and_it_is_not_rebuilt_under_the_deal():
     start = load_scenario("iran-2015-jcpoa").regime.core_program
     assert np.allclose(prog[-1, held], prog[2, held])      # capped where the deal left it
     assert np.all(prog[2, held] < start)                   # the deal conceded part of it
+
+
+def test_the_leader_breaks_a_deal_that_no_longer_pays():
+    # D1: the coercer lifts its pressure for good after six rounds; a deal that brings no
+    # relief then only costs him the programme's deterrence and the hard-liners' support
+    lifted = {f"coercer.pressure.{k}": {"schedule": [[0, v], [6, 0.0]]}
+              for k, v in (("sanctions", 0.85), ("isolation", 0.6), ("military_threat", 0.3))}
+    lifted["coercer.adaptive.enabled"] = False
+    bare = simulate(load_scenario("iran-2015-jcpoa", {**lifted, "coercer.relief": 0.0}), 1000)
+    assert bare.runs.deals_violated.mean() > 0.5
+    assert bare.share("deal") < 0.1
+    assert (bare.runs.deals_broken >= bare.runs.deals_violated).all()
+    # the same deal with its relief (0.6) holds, and with D1 off the bare one holds too
+    paid = simulate(load_scenario("iran-2015-jcpoa", lifted), 1000)
+    assert paid.runs.deals_violated.sum() == 0 and paid.share("deal") > 0.8
+    off = simulate(load_scenario("iran-2015-jcpoa", {**lifted, "coercer.relief": 0.0,
+                                                     "mechanisms.deal_violation": False}), 1000)
+    assert off.runs.deals_violated.sum() == 0 and off.share("deal") > 0.7
+    # and the rule is his utility's: keeping the deal is worth its relief and the spared pain
+    ctx = context("iran-2015-jcpoa")
+    V, O, S, R, M = ctx.V[0], ctx.O[0], ctx.S[0].copy(), ctx.R[0], ctx.M
+    S[lay.DCONC] = 0.4
+    f = eq.flow_weight(V, M)
+    assert eq.deal_keep_value(V, O, S, R, M, f) == pytest.approx(
+        eq.material_weight(V, S, M) * (O[lay.REL] * S[lay.TRUST] + eq.economic_pain(R, S, M)) * f)
+    assert eq.deal_break_value(V, S, M) > 0

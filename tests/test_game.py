@@ -17,6 +17,7 @@ from compellence.game.efg import to_efg
 from compellence.game.fearon import complete_information_ultimatum, risk_return, settlement_range
 from compellence.game.payoffs import type_scenario
 from compellence.game.tree import GameTooLarge, build_game
+from compellence.model import layout as lay
 from compellence.model.core import ACTIONS
 from compellence.scenario import load_scenario
 
@@ -85,15 +86,47 @@ def test_backward_induction_matches_gambits_limiting_qre():
 
 
 def test_leader_logit_response_equals_the_simulators_choice():
+    from compellence.game.payoffs import contexts
+
     sc = load_scenario(FLAG)
     tree = build_game(sc)
     lam = sc.leader.rationality
     q = solve.logit_qre(tree, lam).as_dict(tree)
     for item in sc.game.menu:
         sim_sc = type_scenario(sc, "identity-committed", item)
-        first = explain_run(sim_sc, 0)[0]
-        game_probs = [q[f"L|identity-committed|{item.label}"].get(a, 0.0) for a in ACTIONS]
-        assert np.allclose(game_probs, first["probabilities"], atol=1e-12, rtol=0)
+        situations = contexts(sim_sc)
+        assert abs(sum(w for _, w, _ in situations) - 1.0) < 1e-12
+        for case, _, ctx in situations:   # each situation: the simulator's own choice rule
+            key = f"L|identity-committed|{item.label}" + (f"/{case}" if len(situations) > 1
+                                                          else "")
+            game_probs = [q[key].get(a, 0.0) for a in ACTIONS]
+            assert np.allclose(game_probs, ctx.probabilities()[0], atol=1e-12, rtol=0)
+        # and a simulated run's first decision, in a round without a strike, is the game's
+        run = next(r for r in range(50)
+                   if explain_run(sim_sc, r)[0]["pressure"]["struck"] == 0.0)
+        first = explain_run(sim_sc, run)[0]
+        assert np.allclose([q[f"L|identity-committed|{item.label}"].get(a, 0.0)
+                            for a in ACTIONS], first["probabilities"], atol=1e-12, rtol=0)
+
+
+def test_after_a_succession_nature_draws_the_successor_as_the_selectorate_does():
+    from compellence.game.payoffs import stage_cases
+
+    sc = load_scenario("iran-2026-succession")
+    item = sc.game.menu[0]
+    cases = stage_cases(sc, "identity-committed", item)
+    assert [c[0] for c in cases] == [f"successor {f}" for f in lay.FACTIONS]
+    assert sum(w for _, w, _ in cases) == pytest.approx(1.0)
+    assert [round(w, 3) for _, w, _ in cases] == [0.534, 0.42, 0.047]  # docs/model.md
+    # the pragmatist candidate concedes more readily than the hard-liners' (a softer type)
+    hard, prag = cases[0][2], cases[2][2]
+    assert prag.leader[3] - prag.leader[0] > hard.leader[3] - hard.leader[0]
+    tree = build_game(sc)
+    keys = {i.key for i in tree.infosets}
+    assert "L|identity-committed|maximal/successor pragmatists" in keys
+    q = solve.logit_qre(tree, 4.0).as_dict(tree)
+    g = gambit.qre(tree, 4.0)
+    assert max(abs(q[k][a] - g[k][a]) for k in q for a in q[k]) < 1e-6
 
 
 def test_efg_export_reads_back_in_gambit():

@@ -176,7 +176,8 @@ def test_m15_survival_weighs_little_against_the_symbolic_cost():
 def test_every_mechanism_has_a_switch():
     sc = load_scenario("iran-2025-surrender")
     from compellence.scenario.schema import MECHANISMS
-    assert len(MECHANISMS) == len(lay.M_FIELDS) == 23   # M1–M15, the world's W1–W7, C1
+    # M1–M15, the world's W1–W7, C1, the selectorate F1, the leader breaking a deal D1
+    assert len(MECHANISMS) == len(lay.M_FIELDS) == 25
     for name in MECHANISMS.values():
         assert getattr(sc.mechanisms, name) is True
         ctx = decision_context(load_scenario("iran-2025-surrender", {f"mechanisms.{name}": False}))

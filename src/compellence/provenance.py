@@ -25,7 +25,9 @@ def _package_version() -> str:
 #: The installed package version (from the package metadata).
 PACKAGE_VERSION: str = _package_version()
 #: The model's version: bump it whenever the equations or a default change a figure.
-MODEL_VERSION: str = "4"   # 4: a coercer that decides, deals that live (issue 12); 3: issue 11
+#: 5: the selectorate (F1), the leader breaking a deal (D1); 4: a coercer that decides,
+#: deals that live (issue 12); 3: a world that behaves like one (issue 11).
+MODEL_VERSION: str = "5"
 #: The random-number scheme: bump it whenever the streams change (seed → numbers).
 #: (compellence.model.random implements it and reads its name from here.)
 RNG_SCHEME: str = "philox4x32-10/(seed;run,round|param-crc32,purpose)/u32"

@@ -18,6 +18,7 @@ from compellence.scenario.distributions import _Dist
 
 #: Which RunParams bundle holds the parameters under each scenario table.
 _BUNDLES = (("coercer.pressure.", "pressure"), ("coercer.adaptive.", "adaptive"),
+            ("coercer.aims.", "aims"), ("selectorate.", "selectorate"),
             ("coercer.", "offer"), ("leader.", "leader"), ("regime.", "regime"),
             ("dynamics.", "dynamics"))
 

@@ -29,13 +29,16 @@ class RunParams:
     pressure: Bundle
     adaptive: Bundle
     aims: Bundle
+    selectorate: Bundle
     n: int
 
     def by_path(self) -> dict[str, np.ndarray]:
         """{dotted scenario path: per-run values}."""
-        return {path: getattr(self, _SECTION.get(path.rsplit(".", 1)[0],
-                                                 path.split(".")[0]))[path.rsplit(".", 1)[1]]
-                for path in lay.V_FIELDS}
+        out = {}
+        for path in lay.V_FIELDS:
+            section, name = locate(path)
+            out[path] = getattr(self, section)[name]
+        return out
 
 
 #: Which section of RunParams holds each scenario table.
@@ -43,16 +46,26 @@ _SECTION = {"coercer": "offer", "coercer.pressure": "pressure", "coercer.adaptiv
             "coercer.aims": "aims"}
 
 
+def locate(path: str) -> tuple[str, str]:
+    """(RunParams section, name in it) of a parameter path: the selectorate's names keep
+    their faction (``hardliners.weight``)."""
+    if path.startswith("selectorate."):
+        return "selectorate", path.removeprefix("selectorate.")
+    section, name = path.rsplit(".", 1)
+    return _SECTION.get(section, section), name
+
+
 def materialize(sc: Scenario, seed: int, start: int, stop: int) -> RunParams:
     """Per-run arrays of every numeric parameter for the runs [start, stop)."""
     V = sample_params(spec_of(sc), seed, start, stop)
     parts: dict[str, Bundle] = {k: Bundle() for k in ("leader", "offer", "regime", "dynamics",
-                                                      "pressure", "adaptive", "aims")}
+                                                      "pressure", "adaptive", "aims",
+                                                      "selectorate")}
     for j, path in enumerate(lay.V_FIELDS):
-        section, name = path.rsplit(".", 1)
+        section, name = locate(path)
         if path == "regime.core_threshold":
             parts["offer"][name] = V[:, j]
-        parts[_SECTION.get(section, section)][name] = V[:, j]
+        parts[section][name] = V[:, j]
     return RunParams(n=stop - start, **parts)
 
 

@@ -131,6 +131,9 @@ def chunk_result(sc: Scenario, CI: np.ndarray, CF: np.ndarray, term_sums: np.nda
         "deals_made": c["deals_made"].astype(np.int16),
         "deals_broken": c["deals_broken"].astype(np.int16),
         "coercer_started_war": c["coercer_started_war"].astype(bool),
+        "successor_faction": c["successor_faction"].astype(np.int8),
+        "deals_violated": c["deals_violated"].astype(np.int16),
+        "final_selectorate": f["final_selectorate"].copy(),
     }
     if sc.coercer.learning.enabled:
         cols["switched_round"] = c["switched_round"].astype(np.int32)
@@ -246,9 +249,13 @@ def sample_params(spec: Spec, seed: int, start: int, stop: int) -> np.ndarray:
 
 
 def decision_context(sc: Scenario, runs: int = 1, seed: int | None = None,
-                     t: int = 0) -> Context:
+                     t: int = 0, events: bool = False, successor: int | None = None
+                     ) -> Context:
     """Decision inputs for a first decision at round t from the initial state, with no adaptive
-    escalation yet (for tests, explain, the game and Fearon's bargaining model)."""
+    escalation yet (for tests, the game and Fearon's bargaining model). With ``events`` the
+    round's scheduled events apply first, as in the simulator (a leader killed → succession,
+    with each run's own succession draw or, given ``successor``, that faction's candidate;
+    reneging on a deal in force)."""
     spec = spec_of(sc)
     seed = sc.seed if seed is None else seed
     V = sample_params(spec, seed, 0, runs)
@@ -262,6 +269,12 @@ def decision_context(sc: Scenario, runs: int = 1, seed: int | None = None,
         if spec.LRN[lay.LRN_ON] > 0.5:
             S[i, lay.CBEL] = spec.LRN[lay.LRN_PRIOR]
         eq.offer_in_force(V[i], spec.LRN, spec.LRN[lay.LRN_PRIOR], O[i])
+        if events and tt < spec.horizon:
+            killed = spec.kill_round == tt
+            u = (-(successor + 1.0) if successor is not None
+                 else eq.succession_uniform(seed, i, tt))
+            eq.scheduled_events(tt, killed, bool(spec.renege[tt]), V[i], S[i], O[i], spec.M,
+                                np.zeros(lay.NCI, np.int64), np.zeros(lay.NCF), u)
         eq.round_pressure(V[i], tt, spec.sched, spec.is_sched, spec.listed, bump, R[i])
     return Context(V, S, O, R, spec.M)
 

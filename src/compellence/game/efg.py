@@ -35,15 +35,17 @@ def to_efg(tree: GameTree) -> str:
     lines = [f"EFG 2 R {_q('compellence: ' + tree.title)} {{ "
              + " ".join(_q(p) for p in PLAYERS) + " }", '""', ""]
     outcome = 0
+    chance = 0
 
     def walk(nid: int) -> None:
-        nonlocal outcome
+        nonlocal outcome, chance
         node = tree.nodes[nid]
-        if node.kind == "chance":
+        if node.kind == "chance":   # each chance node its own chance information set
+            chance += 1
             pairs = " ".join(f"{_q(a)} {p}" for a, p in zip(node.actions,
                                                              _rationals(node.probs),
                                                              strict=True))
-            lines.append(f'c "" 1 "nature" {{ {pairs} }} 0')
+            lines.append(f'c "" {chance} {_q(f"nature {chance}")} {{ {pairs} }} 0')
         elif node.kind == "decision":
             inf = tree.infosets[node.infoset]  # type: ignore[index]
             acts = " ".join(_q(a) for a in node.actions)

@@ -59,8 +59,10 @@ def type_scenario(sc: Scenario, leader_type: str, item: MenuItem) -> Scenario:
     if leader_type != sc.leader.profile:
         over["leader.profile"] = leader_type
     out = validate(apply_overrides(data, over), f"game type {leader_type}, menu {item.label}")
+    sel = out.selectorate
     for section in (out.leader, out.coercer, out.coercer.pressure, out.coercer.aims,
-                    out.coercer.learning, out.regime, out.dynamics):
+                    out.coercer.learning, out.regime, out.dynamics, sel, sel.hardliners,
+                    sel.establishment, sel.pragmatists):
         for name in type(section).model_fields:
             value = getattr(section, name)
             if isinstance(value, _Dist):  # an uncertain parameter enters the game at its mean
@@ -74,16 +76,50 @@ def coercer_payoffs(sc: Scenario, item: MenuItem, ctx: Context) -> np.ndarray:
     return ctx.coercer_payoffs(0)
 
 
-def stage_payoffs(sc: Scenario, leader_type: str, item: MenuItem) -> StagePayoffs:
-    """Leader and coercer payoffs when a leader of ``leader_type`` faces ``item``."""
-    ctx = decision_context(type_scenario(sc, leader_type, item))
+def contexts(sc: Scenario) -> list[tuple[str, float, Context]]:
+    """The round-0 situations the simulator can face, each with its label and chance: round
+    0's scheduled events applied (reneging on a deal in force; after a succession, each
+    faction's candidate with the chance that the selectorate chooses him, F1 — the leader
+    knows who he is, so the game puts a chance node before his answer). The round is one
+    without a strike: under W6 a strike would make an escalation a war even below the
+    ultimatum level; splitting on it would double the game for a detail of one round
+    (docs/game.md says so)."""
+    from compellence.model import equations as eq
+    from compellence.model import layout as lay
+
+    if sc.events.leader_killed_round == 0 and sc.mechanisms.selectorate:
+        cases = []
+        for k, name in enumerate(lay.FACTIONS):
+            ctx = decision_context(sc, events=True, successor=k)
+            cases.append((f"successor {name}", eq.successor_probability(ctx.V[0], ctx.S[0], k),
+                          ctx))
+        return [c for c in cases if c[1] > 0.0]
+    return [("", 1.0, decision_context(sc, events=True))]
+
+
+def _payoffs(sc: Scenario, item: MenuItem, ctx: Context) -> StagePayoffs:
     terms = ctx.terms()
-    leader = sum(terms[t] for t in TERMS)[0]
-    return StagePayoffs(leader=np.asarray(leader, float),
+    return StagePayoffs(leader=np.asarray(sum(terms[t] for t in TERMS)[0], float),
                         coercer=coercer_payoffs(sc, item, ctx),
                         terms={k: v[0] for k, v in terms.items()},
                         rationality=float(ctx.param("leader.rationality")[0]))
 
 
-__all__ = ["StagePayoffs", "coercer_payoffs", "menu_overrides", "stage_payoffs",
+def stage_cases(sc: Scenario, leader_type: str, item: MenuItem
+                ) -> list[tuple[str, float, StagePayoffs]]:
+    """(label, chance, payoffs) of each round-0 situation (:func:`contexts`) when a leader of
+    ``leader_type`` faces ``item``; the chances sum to 1."""
+    return [(label, w, _payoffs(sc, item, ctx))
+            for label, w, ctx in contexts(type_scenario(sc, leader_type, item))]
+
+
+def stage_payoffs(sc: Scenario, leader_type: str, item: MenuItem) -> StagePayoffs:
+    """Leader and coercer payoffs when a leader of ``leader_type`` faces ``item``, in the
+    first situation of :func:`stage_cases` (after a succession, the hard-liners'
+    candidate)."""
+    return stage_cases(sc, leader_type, item)[0][2]
+
+
+__all__ = ["StagePayoffs", "coercer_payoffs", "contexts", "menu_overrides", "stage_cases",
+           "stage_payoffs",
            "type_scenario"]

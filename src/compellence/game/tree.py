@@ -1,14 +1,17 @@
 """The coercion game as a finite extensive-form tree built from a scenario.
 
 Nature draws the leader's type from the coercer's prior; the coercer, not seeing
-the type, picks an item from its menu; the leader, knowing his type, answers
-(resist, escalate, deal, capitulate). Escalation, a deal and capitulation end the
-game with their *expected* stage payoffs (the deal's acceptance chance and the
-war risk are folded in, exactly as in the simulator); resistance leads to the
-next stage, up to ``game.stages``. Stage payoffs are discounted by
-``game.discount``; the state is held at its round-0 value in every stage (a
-documented simplification: the game asks what the coercer should demand, the
-simulator asks how the state evolves).
+the type, picks an item from its menu; after a succession at round 0 nature then draws
+which faction's candidate leads, as the simulator does (F1; both players see it); the
+leader, knowing his type, answers (resist, escalate, deal, capitulate). Escalation, a
+deal and capitulation end the game with their *expected* stage payoffs (the deal's
+acceptance chance and the war risk are folded in, exactly as in the simulator);
+resistance leads to the next stage, up to ``game.stages``. Stage payoffs are discounted
+by ``game.discount``; the state is held at its round-0 value in every stage, the round is
+one without a strike, and under C1 the coercer's acceptance of a deal reads its own
+belief (``coercer.aims.belief_cost_benefit``), not the game's prior (documented
+simplifications: the game asks what the coercer should demand, the simulator asks how
+the state evolves).
 
 The leader's stage payoffs are the simulator's utilities (:mod:`compellence.game.payoffs`
 calls the same term functions), so one source of truth serves both.
@@ -21,7 +24,7 @@ from math import prod
 
 import numpy as np
 
-from compellence.game.payoffs import StagePayoffs, stage_payoffs
+from compellence.game.payoffs import StagePayoffs, stage_cases
 from compellence.model.core import ACTIONS, RESIST, TERMS
 from compellence.model.equations import DOMINANCE_TOL, dominated
 from compellence.scenario.schema import Scenario
@@ -68,7 +71,9 @@ class GameTree:
     menu: tuple[str, ...]
     nodes: list[Node]
     infosets: list[Infoset]
-    stage: dict[tuple[str, str], StagePayoffs]   # (type, menu label) -> payoffs
+    stage: dict[tuple[str, str], StagePayoffs]   # (type, menu label) -> first case's payoffs
+    cases: dict[tuple[str, str], list[tuple[str, float, StagePayoffs]]] = field(
+        default_factory=dict)                     # (type, menu label) -> every case
 
     def size(self) -> dict[str, int]:
         """Nodes, terminals, information sets and pure behavior profiles."""
@@ -101,7 +106,8 @@ def build_game(sc: Scenario, prior: list[float] | None = None,
     if len(prior_vec) != len(g.types):
         raise ValueError(f"prior needs {len(g.types)} weights, one per type {g.types}")
     n_stages = stages or g.stages
-    table = {(t, m.label): stage_payoffs(sc, t, m) for t in g.types for m in g.menu}
+    cases = {(t, m.label): stage_cases(sc, t, m) for t in g.types for m in g.menu}
+    table = {key: c[0][2] for key, c in cases.items()}
     nodes: list[Node] = []
     infosets: list[Infoset] = []
     keys: dict[str, int] = {}
@@ -129,7 +135,19 @@ def build_game(sc: Scenario, prior: list[float] | None = None,
 
     def leader_node(t: str, label: str, path: tuple[str, ...], public: tuple[str, ...],
                     stage: int, acc: np.ndarray) -> int:
-        pay = table[(t, label)]
+        situations = cases[(t, label)]
+        if len(situations) == 1:
+            return answer(t, situations[0][2], path, public, stage, acc)
+        names = tuple(case for case, _, _ in situations)
+        nid = add(Node("chance", path, actions=names,
+                       probs=tuple(w for _, w, _ in situations)))
+        for case, _, pay in situations:
+            nodes[nid].children.append(answer(t, pay, (*path, case), (*public, case), stage,
+                                              acc))
+        return nid
+
+    def answer(t: str, pay: StagePayoffs, path: tuple[str, ...], public: tuple[str, ...],
+               stage: int, acc: np.ndarray) -> int:
         acts = _open_actions(pay, resist_continues=stage + 1 < n_stages,
                              prune=sc.mechanisms.undominated_choice)
         names = tuple(ACTIONS[a] for a in acts)
@@ -153,4 +171,4 @@ def build_game(sc: Scenario, prior: list[float] | None = None,
         nodes[root].children.append(coercer_node(t, (t,), (), 0, np.zeros(2)))
     return GameTree(title=sc.name, types=tuple(g.types), prior=prior_vec,
                     menu=tuple(m.label for m in g.menu), nodes=nodes, infosets=infosets,
-                    stage=table)
+                    stage=table, cases=cases)

@@ -78,7 +78,9 @@ from compellence.model.layout import (
     CVAL,
     CWAR,
     CWARS,
+    D1,
     DBROKE,
+    DCONC,
     DEAL,
     DEAL_OUTCOME,
     DEALF,
@@ -88,6 +90,7 @@ from compellence.model.layout import (
     DMADE,
     DOFF,
     DREC,
+    DVIOL,
     ECON,
     ECRIT,
     EREC,
@@ -97,9 +100,17 @@ from compellence.model.layout import (
     ESCS,
     ESTR,
     EXIT,
+    F1,
+    FAC,
+    FAC_STRIDE,
     FDW,
     FINAL,
+    FL,
     FS,
+    FS0,
+    FSEL,
+    FSUCC,
+    FW,
     GEN,
     H0,
     HEROIC,
@@ -139,6 +150,7 @@ from compellence.model.layout import (
     MU,
     MW,
     ND,
+    NFAC,
     NFINAL,
     NL,
     NR,
@@ -178,10 +190,19 @@ from compellence.model.layout import (
     SACS,
     SANC,
     SANCT,
+    SCONC,
+    SHARD,
+    SMART,
+    SOUST,
+    SPREC,
     SPREM,
+    SPRES,
+    SRATE,
     STK,
     STRUCK,
     SUCC,
+    SUCCF,
+    SUP,
     SW,
     SWITCH,
     T_FUT,
@@ -236,7 +257,13 @@ from compellence.model.layout import (
     WID,
     WR,
 )
-from compellence.model.random import campaign_uniform, jitable, param_uniform, round_uniforms
+from compellence.model.random import (
+    campaign_uniform,
+    jitable,
+    param_uniform,
+    round_uniforms,
+    succession_uniform,
+)
 
 # --- constants of the model (each a modelling choice; see docs/model.md) ---------------
 #: Weights of the pressure index P ∈ [0, 1] (what the leader and his base see as
@@ -319,6 +346,10 @@ def initial_state(V, S):
     S[CRED] = 0.0
     S[CBEL] = V[CBELIEF]
     S[DEALF] = V[V_DEAL0]
+    # a deal in force at round 0 conceded what a core-keeping deal concedes of the programme
+    S[DCONC] = V[V_DEAL0] * V[PSTK] * min(V[V_DEM], V[V_CORE])
+    for k in range(NFAC):
+        S[SUP + k] = faction(V, k, FS0)
 
 
 @jitable
@@ -435,9 +466,108 @@ def believed_kill(V, R, M):
 
 
 @jitable
-def collapse_hazard(V, S):
-    """True per-round hazard of regime collapse from unrest."""
-    return V[CB] + V[CU] * (S[UNR] * S[UNR])
+def collapse_hazard(V, S, M):
+    """True per-round hazard of losing power from within: collapse from unrest, and (F1) an
+    ouster by a selectorate that has withdrawn its support."""
+    return V[CB] + V[CU] * (S[UNR] * S[UNR]) + ouster_hazard(V, S, M)
+
+
+# --- the selectorate (F1) ---------------------------------------------------------------
+@jitable
+def faction(V, k, x):
+    """Parameter x (layout.FW, FS0, FL, FSUCC) of faction k."""
+    return V[FAC + FAC_STRIDE * k + x]
+
+
+@jitable
+def selectorate_support(V, S):
+    """F1: the selectorate's support for the leader, its factions' support weighted by their
+    say (1 when no faction has a say)."""
+    num = 0.0
+    den = 0.0
+    for k in range(NFAC):
+        w = faction(V, k, FW)
+        num += w * S[SUP + k]
+        den += w
+    return num / den if den > 0.0 else 1.0
+
+
+@jitable
+def ouster_hazard(V, S, M):
+    """F1: per-round chance that the selectorate removes him: ouster_rate × 2 × (0.5 −
+    support) below half support, 0 above (and with F1 off)."""
+    if not M[F1]:
+        return 0.0
+    return V[SOUST] * 2.0 * max(0.5 - selectorate_support(V, S), 0.0)
+
+
+@jitable
+def concession_shift(V, k, conceded):
+    """F1: faction k's change of support when a concession ``conceded`` = x·(1 − σ) takes
+    effect: hard-liners (line > 0.5) lose, conciliatory factions gain."""
+    return V[SCONC] * conceded * (1.0 - 2.0 * faction(V, k, FL))
+
+
+@jitable
+def concession_support_change(V, S, M, conceded):
+    """F1: the change of the selectorate's support a concession would bring (what the leader
+    weighs in his legitimacy term)."""
+    if not M[F1]:
+        return 0.0
+    num = 0.0
+    den = 0.0
+    for k in range(NFAC):
+        w = faction(V, k, FW)
+        num += w * (clip01(S[SUP + k] + concession_shift(V, k, conceded)) - S[SUP + k])
+        den += w
+    return num / den if den > 0.0 else 0.0
+
+
+@jitable
+def apply_concession(V, S, M, conceded):
+    """F1: a concession takes effect: each faction's support jumps by its shift."""
+    if M[F1]:
+        for k in range(NFAC):
+            S[SUP + k] = clip01(S[SUP + k] + concession_shift(V, k, conceded))
+
+
+@jitable
+def support_target(V, S, R, k):
+    """F1: where faction k's support is heading: its round-0 support, up under pressure for
+    hard-liners and down for conciliatory factions (pressure_response × P × (2·line − 1)),
+    down with the economic loss since round 0 (hardship_response × loss × (1 − line))."""
+    line = faction(V, k, FL)
+    loss = max(V[V_ECON0] - S[ECON], 0.0)
+    return clip01(faction(V, k, FS0) + V[SPRES] * R[PIDX] * (2.0 * line - 1.0)
+                  - V[SHARD] * loss * (1.0 - line))
+
+
+@jitable
+def successor_probability(V, S, k):
+    """F1: the chance that the selectorate chooses faction k's candidate: ∝ exp(κ × weight ×
+    support), κ = choice_precision."""
+    top = -1e300
+    for j in range(NFAC):
+        top = max(top, V[SPREC] * faction(V, j, FW) * S[SUP + j])
+    total = 0.0
+    for j in range(NFAC):
+        total += math.exp(V[SPREC] * faction(V, j, FW) * S[SUP + j] - top)
+    return math.exp(V[SPREC] * faction(V, k, FW) * S[SUP + k] - top) / total
+
+
+@jitable
+def choose_successor(V, S, u):
+    """F1: the selectorate chooses the successor from the factions' candidates, candidate k
+    with :func:`successor_probability`, drawn with the succession's own uniform u ∈ (0, 1);
+    u = −(k + 1) forces candidate k (the game's expectation over candidates)."""
+    if u < 0.0:
+        return int(-u) - 1
+    acc = 0.0
+    for k in range(NFAC):
+        acc += successor_probability(V, S, k)
+        if u < acc:
+            return k
+    return NFAC - 1
 
 
 # --- the coercer that decides (C1): its utility -----------------------------------------
@@ -469,10 +599,20 @@ def coercer_keep_value(V, O, S, R, M):
 
 
 @jitable
-def coercer_removal_value(V):
-    """Its value of a campaign to remove the regime: a war in any case, won with
-    removal_chance."""
-    return V[CREMP] * V[CREMV] - V[CWAR]
+def removal_probability(V, S, M):
+    """Chance that a campaign removes the regime: removal_chance; with F1 × 2 × (1 −
+    selectorate support), capped at 1 — a regime whose selectorate backs it (support above
+    half) is harder to topple than the written chance, a divided one easier."""
+    if M[F1]:
+        return clip01(V[CREMP] * 2.0 * (1.0 - selectorate_support(V, S)))
+    return V[CREMP]
+
+
+@jitable
+def coercer_removal_value(V, S, M):
+    """Its value of a campaign to remove the regime: a war in any case, won with the removal
+    probability."""
+    return removal_probability(V, S, M) * V[CREMV] - V[CWAR]
 
 
 @jitable
@@ -498,7 +638,7 @@ def coercer_move(V, O, S, R, M):
     start a campaign to remove the regime; ties keep the pressure on."""
     keep = coercer_keep_value(V, O, S, R, M)
     back = -V[CAUD]
-    remove = coercer_removal_value(V)
+    remove = coercer_removal_value(V, S, M)
     if back > keep and back >= remove:
         return BACK_DOWN
     if remove > keep:
@@ -645,7 +785,7 @@ def survival_term(V, O, S, R, M, g, f, p_war):
     xd, d, _, p_acc, _, _ = g
     ws = survival_weight(V, M)
     w = ws * V[PVAL]
-    stay = (collapse_hazard(V, S) + believed_kill(V, R, M)) * f
+    stay = (collapse_hazard(V, S, M) + believed_kill(V, R, M)) * f
     return (w * -stay, w * -stay - ws * p_war * V[WC],
             w * -(p_acc * power_lost(V, xd, M) + (1.0 - p_acc) * stay),
             w * -power_lost(V, d, M))
@@ -713,11 +853,14 @@ def base_change_resisting(V, S, R, M):
 def legitimacy_term(V, O, S, R, M, g, f):
     """The expected change of standing with the hardline base, × legitimacy weight: its flow
     while resisting over the horizon (W1), the rally of a retaliation (with W6, only when
-    there is something to answer), the loss of conceding without face."""
+    there is something to answer), the loss of conceding without face — and, with F1, the
+    change of the selectorate's support that conceding brings (hard-liners lost,
+    pragmatists won)."""
     xd, d, sig_deal, p_acc, _, _ = g
     stay = base_change_resisting(V, S, R, M) * f
-    loss_d = V[CBL] * xd * (1.0 - sig_deal)
-    loss_c = V[CBL] * d * (1.0 - 0.0)
+    loss_d = V[CBL] * xd * (1.0 - sig_deal) - concession_support_change(
+        V, S, M, xd * (1.0 - sig_deal))
+    loss_c = V[CBL] * d * (1.0 - 0.0) - concession_support_change(V, S, M, d)
     lw = V[LW]
     rally = ESCALATION_RALLY if war_triggered(V, S, R, M) else 0.0
     return (lw * stay, lw * (stay + rally),
@@ -861,7 +1004,7 @@ def capitulation_legacy(S, O):
 
 
 @jitable
-def succeed(t, martyred, V, S, O, M, ci, cf):
+def succeed(t, martyred, V, S, O, M, ci, cf, u):
     """The leader dies (martyred: killed in confrontation); his successor takes over.
 
     M8 on, after a martyrdom, with e = succession_effect: e ≥ 0 frees the successor —
@@ -871,6 +1014,11 @@ def succeed(t, martyred, V, S, O, M, ci, cf):
     credit. Either way his rigidity is institutional (personal share 0) and the martyrdom
     rallies the public (unrest − martyr_rally). After a natural death, or with M8 off, the
     successor inherits the predecessor's parameters and no credit.
+
+    F1 first: a martyrdom rallies each faction by martyrdom_response × its line; the
+    selectorate then chooses the successor (:func:`choose_successor`, with the
+    succession's uniform u), whose identity weight is his faction's successor_identity ×
+    the predecessor's — before M8's effect, which applies to the chosen candidate.
     """
     legacy = martyr_legacy(V, S, M) if martyred else ordinary_legacy(S)
     if ci[GEN] == 0:
@@ -881,6 +1029,13 @@ def succeed(t, martyred, V, S, O, M, ci, cf):
     ci[GEN] += 1
     if martyred:
         ci[MART] = 1
+    if M[F1]:   # the selectorate chooses (after a martyrdom has rallied it to his line)
+        if martyred:
+            for k in range(NFAC):
+                S[SUP + k] = clip01(S[SUP + k] + V[SMART] * faction(V, k, FL))
+        chosen = choose_successor(V, S, u)
+        ci[SUCCF] = chosen
+        V[WID] = V[WID] * faction(V, chosen, FSUCC)
     if M[M8]:
         if martyred:
             personal = V[PERS]
@@ -895,6 +1050,47 @@ def succeed(t, martyred, V, S, O, M, ci, cf):
         S[CRED] = 0.0
 
 
+@jitable
+def scheduled_events(t, killed, reneges, V, S, O, M, ci, cf, u):
+    """The round's scheduled events, before the pressure and the decision: the leader killed
+    in confrontation (succession, M8/F1, with the succession's uniform u), then the coercer
+    reneging (M11), which breaks a deal in force and destroys trust."""
+    if killed:
+        succeed(t, True, V, S, O, M, ci, cf, u)
+    if reneges and S[DEALF] > 0.5:
+        S[TRUST] = S[TRUST] * (1.0 - V[TREN])
+        S[DEALF] = 0.0
+        S[DCONC] = 0.0
+        ci[DBROKE] += 1
+
+
+# --- the leader's side of a deal in force (D1) ------------------------------------------
+@jitable
+def deal_keep_value(V, O, S, R, M, f):
+    """D1: what keeping the deal in force is worth to him over his horizon (f rounds), as
+    the material term weighs it: its relief (× trust, M11) and the pain of the pressure the
+    coercer would resume (R: its pressure this round had there been no deal)."""
+    return material_weight(V, S, M) * (O[REL] * trust_factor(S, M) + economic_pain(R, S, M)) * f
+
+
+@jitable
+def deal_break_value(V, S, M):
+    """D1: what breaking it would win back: the conceded programme's deterrent value (W5,
+    × his survival weight, as the security term) and the support the concession cost with
+    the hard-liners (F1, × legitimacy weight: the reverse of a concession)."""
+    sec = survival_weight(V, M) * V[DETER] * S[DCONC] if M[W5] else 0.0
+    return sec + V[LW] * concession_support_change(V, S, M, -S[DCONC])
+
+
+@jitable
+def leader_breaks_deal(V, O, S, R, M):
+    """D1: the leader breaks a deal in force when what breaking wins back is worth more than
+    keeping it (ties keep it); with D1 off, never."""
+    if not M[D1]:
+        return False
+    return deal_break_value(V, S, M) > deal_keep_value(V, O, S, R, M, flow_weight(V, M))
+
+
 # --- the regime's dynamics --------------------------------------------------------------
 @jitable
 def advance_state(V, S, R, M, strike, shock):
@@ -905,7 +1101,7 @@ def advance_state(V, S, R, M, strike, shock):
     in base standing, W3), base standing (M2; pulled back toward its start, W4), trust
     (recovers toward 1, M11), axis (unravels, M13), resolve (moves toward the pressure
     while he resists, M2), programme (strikes destroy a share; rebuilt slowly, W5, except
-    under a deal in force)."""
+    under a deal in force), the factions' support (F1: toward their targets)."""
     e_old = S[ECON]
     loss = V[ES] * (sanctions_bite(R, S, M) + R[ISO] / 3.0) + V[ESTR] * strike
     econ = clip01(e_old - e_old * loss + V[EREC] * (1.0 - e_old))
@@ -929,6 +1125,10 @@ def advance_state(V, S, R, M, strike, shock):
     S[AXIS] = axis
     S[RES] = res
     S[PROG] = prog
+    if M[F1]:   # factions move toward their targets (from this round's pressure, new economy)
+        for k in range(NFAC):
+            S[SUP + k] = clip01(S[SUP + k] + V[SRATE] * (support_target(V, S, R, k)
+                                                          - S[SUP + k]))
 
 
 # --- the Bayesian coercer ---------------------------------------------------------------
@@ -959,7 +1159,7 @@ def update_belief(belief, V, HV, HYP, LRN, O, S, R, M, U, P, action):
 @jitable
 def record_state(row, S, R):
     """Trajectory row (layout.TRAJECTORY_VARS): economy, unrest, base, trust, programme, axis,
-    resolve, adaptation, P, threat."""
+    resolve, adaptation, P, threat, the factions' support."""
     row[0] = S[ECON]
     row[1] = S[UNR]
     row[2] = S[BASE]
@@ -970,6 +1170,8 @@ def record_state(row, S, R):
     row[7] = S[ADAPT]
     row[8] = R[PIDX]
     row[9] = R[THR]
+    for k in range(NFAC):
+        row[10 + k] = S[SUP + k]
 
 
 @jitable
@@ -1006,6 +1208,8 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
     ci[DMADE] = 0
     ci[DBROKE] = 0
     ci[CWARS] = 0
+    ci[SUCCF] = -1
+    ci[DVIOL] = 0
     for k in range(cf.shape[0]):
         cf[k] = 0.0
     cf[LEG] = np.nan
@@ -1025,13 +1229,16 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
         limited = offer_in_force(V, LRN, belief, O)
         if limited and ci[SWITCH] < 0:
             ci[SWITCH] = t
-        if kill_round == t:
-            succeed(t, True, V, S, O, M, ci, cf)
-        if renege[t] and S[DEALF] > 0.5:   # M11: reneging breaks a deal in force
-            S[TRUST] = S[TRUST] * (1.0 - V[TREN])
-            S[DEALF] = 0.0
-            ci[DBROKE] += 1
+        scheduled_events(t, kill_round == t, renege[t], V, S, O, M, ci, cf,
+                         succession_uniform(seed, run, t) if kill_round == t else 0.0)
         shock = 1.0 if u[U_SHOCK] < V[USR] else 0.0
+        if S[DEALF] > 0.5:   # D1: he breaks the deal when it no longer pays him
+            round_pressure(V, t, sched, is_sched, listed, bump, R)
+            if leader_breaks_deal(V, O, S, R, M):
+                S[DEALF] = 0.0
+                S[DCONC] = 0.0
+                ci[DBROKE] += 1
+                ci[DVIOL] += 1
         if S[DEALF] > 0.5:
             # a deal in force: pressure lifted, no decision; relief speeds recovery
             for k in range(NR):
@@ -1042,10 +1249,10 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
             if want_rec:
                 rec[t, REC_ACT] = -1.0
             if u[U_NATURAL] < V[ND]:
-                succeed(t, False, V, S, O, M, ci, cf)
+                succeed(t, False, V, S, O, M, ci, cf, succession_uniform(seed, run, t))
             advance_state(V, S, R, M, 0.0, shock)
             S[ECON] = clip01(S[ECON] + V[DREC] * O[REL] * (1.0 - S[ECON]))
-            if u[U_COLLAPSE] < collapse_hazard(V, S):
+            if u[U_COLLAPSE] < collapse_hazard(V, S, M):
                 ci[OUT] = COLLAPSE
                 ci[ROUNDS] = t
                 active = False
@@ -1102,6 +1309,8 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
         if accepted:   # the deal enters into force at the end of this round; what it concedes
             S[DEALF] = 1.0   # of a programme demand is given up (and not rebuilt under it)
             S[PROG] = S[PROG] * (1.0 - V[PSTK] * g[0])
+            S[DCONC] = V[PSTK] * g[0]
+            apply_concession(V, S, M, g[0] * (1.0 - g[2]))   # F1: the factions react
             ci[DMADE] += 1
             deal_round = t
         if action == CAPITULATE or war:
@@ -1114,9 +1323,10 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
             killed = u[U_KILL] < kill_probability(V, R)
             natural = (not killed) and u[U_NATURAL] < V[ND]
             if killed or natural:
-                succeed(t, killed, V, S, O, M, ci, cf)
+                succeed(t, killed, V, S, O, M, ci, cf,
+                        succession_uniform(seed, run, t))
             advance_state(V, S, R, M, strike, shock)
-            if u[U_COLLAPSE] < collapse_hazard(V, S):
+            if u[U_COLLAPSE] < collapse_hazard(V, S, M):
                 ci[OUT] = COLLAPSE
                 ci[ROUNDS] = t
                 active = False
@@ -1127,7 +1337,7 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
                     ci[ROUNDS] = t
                     active = False
                 elif move == CAMPAIGN:
-                    won = campaign_uniform(seed, run, t) < V[CREMP]
+                    won = campaign_uniform(seed, run, t) < removal_probability(V, S, M)
                     ci[OUT] = REMOVED if won else WAR
                     ci[CWARS] = 0 if won else 1
                     ci[ROUNDS] = t
@@ -1152,3 +1362,4 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
     cf[BELIEF] = belief if learning else np.nan
     for k in range(NFINAL):
         cf[FINAL + k] = S[k]
+    cf[FSEL] = selectorate_support(V, S)

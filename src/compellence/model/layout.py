@@ -8,7 +8,8 @@ backend compiles, so its inputs are flat float arrays rather than named objects:
 - ``S``: the regime's state, updated every round;
 - ``O``: the offer in force this round (the Bayesian coercer may change it);
 - ``R``: this round's pressure instruments and their index P;
-- ``M``: the mechanism switches M1–M15 (runtime values: no recompilation per switch).
+- ``M``: the mechanism switches M1–M15, W1–W7, C1, F1, D1 (runtime values: no recompilation
+  per switch).
 
 This module holds only names and positions; it contains no equation. Each index is a
 module-level constant so that numba folds it into the compiled code.
@@ -57,6 +58,12 @@ V_FIELDS: tuple[str, ...] = (
     "coercer.aims.removal_value", "coercer.aims.removal_chance",
     "coercer.aims.belief_cost_benefit", "coercer.aims.horizon", "coercer.aims.discount",
     "regime.deal_in_force", "dynamics.deal_recovery", "dynamics.succession_effect",
+    # the selectorate (F1): three factions (weight, support, line, successor) and its rates
+    *(f"selectorate.{f}.{x}" for f in ("hardliners", "establishment", "pragmatists")
+      for x in ("weight", "support", "line", "successor_identity")),
+    "selectorate.rate", "selectorate.pressure_response", "selectorate.hardship_response",
+    "selectorate.concession_response", "selectorate.martyrdom_response",
+    "selectorate.ouster_rate", "selectorate.choice_precision",
 )
 NV = len(V_FIELDS)
 (LAM, WID, CONS, ALPHA, MW, PV, RG, SW, H0, PHI, MU, PERS, SPREM, BETA, HEROIC, FDW, LW, KAPPA,
@@ -69,7 +76,15 @@ NV = len(V_FIELDS)
  V_SANC, V_ISO, V_MIL, V_STK, V_THR,
  A_STEP, A_CAP, A_RET,
  CVAL, CCORE, CWAR, CPRES, CTHR, CAUD, CREMV, CREMP, CBELIEF, CHOR, CDISC,
- V_DEAL0, DREC, SUCC) = range(NV)
+ V_DEAL0, DREC, SUCC,
+ FAC, _F01, _F02, _F03, _F10, _F11, _F12, _F13, _F20, _F21, _F22, _F23,
+ SRATE, SPRES, SHARD, SCONC, SMART, SOUST, SPREC) = range(NV)
+#: The selectorate's factions (F1): faction k's weight, support at round 0, line and
+#: candidate's identity multiple are V[FAC + FAC_STRIDE·k + FW / FS0 / FL / FSUCC].
+FACTIONS: tuple[str, ...] = ("hardliners", "establishment", "pragmatists")
+NFAC = len(FACTIONS)
+FAC_STRIDE = 4
+FW, FS0, FL, FSUCC = range(FAC_STRIDE)
 #: The leader's parameters are the first NL columns (a hypothesised type replaces them).
 NL = TPERC + 1
 #: Column of the first pressure instrument in V (instrument k is at V_SANC + k).
@@ -77,9 +92,13 @@ V_PRESSURE = V_SANC
 
 #: The regime's state, in column order of ``S``.
 S_FIELDS: tuple[str, ...] = ("economy", "unrest", "base", "program", "axis", "trust",
-                             "resolve", "adaptation", "credit", "coercer_belief", "deal")
+                             "resolve", "adaptation", "credit", "coercer_belief", "deal",
+                             "deal_conceded", *(f"support_{f}" for f in FACTIONS))
 NS = len(S_FIELDS)
-ECON, UNR, BASE, PROG, AXIS, TRUST, RES, ADAPT, CRED, CBEL, DEALF = range(NS)
+(ECON, UNR, BASE, PROG, AXIS, TRUST, RES, ADAPT, CRED, CBEL, DEALF, DCONC,
+ SUP) = range(NS - NFAC + 1)
+#: deal_conceded: the share of the programme the deal in force conceded (D1 weighs it).
+#: Faction k's support for the leader is S[SUP + k].
 #: The states reported as final values (the regime's: not the successor's credit, the
 #: coercer's belief or whether a deal is in force).
 NFINAL = CRED
@@ -107,10 +126,14 @@ M_FIELDS: tuple[str, ...] = (
     "time_discount", "economic_adaptation", "repression", "base_reversion", "program_value",
     "war_trigger", "undominated_choice",
     # the coercer that decides (issue 12, docs/model.md: C1)
-    "coercer_decides")
+    "coercer_decides",
+    # the selectorate (issue 12, docs/model.md: F1)
+    "selectorate",
+    # the leader may break a deal in force (issue 12, docs/model.md: D1)
+    "deal_violation")
 NM = len(M_FIELDS)
 (M1, M2, M3, M4, M5, M6, M7, M8, M9, M10, M11, M12, M13, M14, M15,
- W1, W2, W3, W4, W5, W6, W7, C1) = range(NM)
+ W1, W2, W3, W4, W5, W6, W7, C1, F1, D1) = range(NM)
 
 #: The leader's actions (columns of every utility row) and the utility terms (rows).
 ACTIONS: tuple[str, ...] = ("resist", "escalate", "deal", "capitulate")
@@ -132,21 +155,24 @@ ONGOING, CAPITULATION, DEAL_OUTCOME, WAR, COLLAPSE, BACKED, REMOVED = range(7)
 CI_FIELDS: tuple[str, ...] = ("outcome", "rounds", "leader_generation", "martyred",
                               "killed_round", "escalations", "deal_offers", "switched_round",
                               "rounds_played", "deals_made", "deals_broken",
-                              "coercer_started_war")
+                              "coercer_started_war", "successor_faction", "deals_violated")
 NCI = len(CI_FIELDS)
 (OUT, ROUNDS, GEN, MART, KROUND, ESCS, DOFF, SWITCH, PLAYED, DMADE, DBROKE,
- CWARS) = range(NCI)
+ CWARS, SUCCF, DVIOL) = range(NCI)
 CF_FIELDS: tuple[str, ...] = ("legacy", "legacy_if_capitulated", "belief_cost_benefit",
                               "p_resist", "p_escalate", "p_deal", "p_capitulate",
                               "final_economy", "final_unrest", "final_base", "final_program",
-                              "final_axis", "final_trust", "final_resolve", "final_adaptation")
+                              "final_axis", "final_trust", "final_resolve", "final_adaptation",
+                              "final_selectorate")
 NCF = len(CF_FIELDS)
 LEG, LEGCAP, BELIEF, PSUM = 0, 1, 2, 3          # PSUM … PSUM+3: Σ choice probabilities
 FINAL = 7                                       # FINAL + k: final value of S[k], k < NFINAL
+FSEL = FINAL + NFINAL                           # the selectorate's weighted support (F1)
 
 #: State recorded in trajectories (``TRAJ``), per round.
 TRAJECTORY_VARS: tuple[str, ...] = ("economy", "unrest", "base", "trust", "program", "axis",
-                                    "resolve", "adaptation", "pressure", "leader_threat")
+                                    "resolve", "adaptation", "pressure", "leader_threat",
+                                    *(f"support_{f}" for f in FACTIONS))
 NTRAJ = len(TRAJECTORY_VARS)
 
 #: Per-decision record of one run (explain): columns of ``REC`` besides the term block.

@@ -48,6 +48,9 @@ PURPOSE_PARAM = 2
 #: Drawn only in a round where the coercer starts a campaign to remove the regime (its
 #: first word decides whether the regime falls), so no other draw moves.
 PURPOSE_CAMPAIGN = 3
+#: Drawn only in a round where a succession happens (F1: which candidate the selectorate
+#: chooses), so no other draw moves.
+PURPOSE_SUCCESSION = 4
 #: Name of this scheme, stamped on outputs (kept in provenance.py, which stays light to
 #: import): changing the scheme changes every figure.
 SCHEME = RNG_SCHEME
@@ -112,6 +115,13 @@ def round_uniforms(seed, run, t, u):
 def campaign_uniform(seed, run, t):
     """The uniform that decides a campaign to remove the regime started in round t."""
     a0, _, _, _ = uniform4(seed, run, t, PURPOSE_CAMPAIGN)
+    return a0
+
+
+@jitable
+def succession_uniform(seed, run, t):
+    """The uniform that decides which candidate succeeds a leader who dies in round t."""
+    a0, _, _, _ = uniform4(seed, run, t, PURPOSE_SUCCESSION)
     return a0
 
 

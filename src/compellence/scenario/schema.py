@@ -16,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    create_model,
     field_validator,
     model_validator,
 )
@@ -478,6 +479,96 @@ class Dynamics(Section):
         "faster toward health, × the relief granted.")
 
 
+class Faction(Section):
+    """One faction of the selectorate (F1; docs/model.md, "The selectorate and succession"):
+    its share of the say, its support for the leader, how hard its line is, and the
+    candidate it backs at a succession. Each of the three slots has its own defaults
+    (:func:`_faction`), so a file that sets one field keeps the slot's other values."""
+
+    label: str = Field("", description="Who the faction is in this scenario (display only).")
+
+
+def _faction(name: str, label: str, weight: float, support: float, line: float,
+             successor: float) -> type[Faction]:
+    """A faction slot whose defaults are the Iranian faction it stands for."""
+    fields: dict[str, Any] = {
+        "label": (str, Field(label, description="Who the faction is in this scenario "
+                             "(display only).")),
+        "weight": (Num, param(weight, 0, 1, "share of the selectorate's say", "F1",
+                              "How much the faction counts when the selectorate's support is "
+                              "summed and when it chooses a successor (weights are "
+                              "normalised).")),
+        "support": (Num, param(support, 0, 1, "index", "F1",
+                               "Its support for the leader at round 0; support drifts back "
+                               "toward it.")),
+        "line": (Num, param(line, 0, 1, "index (0 conciliatory, 1 hard-line)", "F1",
+                            "How hard-line it is: pressure raises the support of factions "
+                            "above 0.5 and lowers it below; a concession does the opposite.")),
+        "successor_identity": (Num, param(
+            successor, 0, 2, "ratio", "F1/M8",
+            "Its candidate's identity weight as a multiple of the predecessor's (1: "
+            "continuity; below 1 a more flexible successor; above 1 a harder one).")),
+    }
+    return create_model(name, __base__=Faction, __doc__=f"The {label} (F1).", **fields)
+
+
+#: The three slots. Iran: the security apparatus (its line the hardest; its candidate
+#: harder than the predecessor), the clerical establishment (continuity), the elected
+#: pragmatists (a more flexible candidate; a smaller say and less support under pressure).
+Hardliners = _faction("Hardliners", "security apparatus (IRGC)", 0.4, 0.7, 0.9, 1.2)
+Establishment = _faction("Establishment", "clerical establishment", 0.4, 0.7, 0.6, 1.0)
+Pragmatists = _faction("Pragmatists", "elected pragmatists", 0.2, 0.5, 0.2, 0.5)
+
+
+class Selectorate(Section):
+    """The selectorate (F1): three factions whose support enters the leader's legitimacy
+    (a concession loses hard-liners and gains pragmatists) and survival (a selectorate that
+    withdraws its support can oust him), moves with pressure, hardship, concessions and
+    martyrdom, and chooses the successor. Defaults: Iran — the security apparatus (IRGC),
+    the clerical establishment (the Assembly of Experts that chose Khamenei in 1989 and
+    Mojtaba Khamenei in March 2026, docs/iran-timeline.md) and the elected pragmatists."""
+
+    hardliners: Hardliners = Field(default_factory=Hardliners)  # type: ignore[valid-type]
+    establishment: Establishment = Field(  # type: ignore[valid-type]
+        default_factory=Establishment)
+    pragmatists: Pragmatists = Field(default_factory=Pragmatists)  # type: ignore[valid-type]
+    rate: Num = param(
+        0.05, 0, 1, "share of the gap per round", "F1",
+        "Speed at which each faction's support moves toward its target (half-way in about "
+        "14 months: factional alignments shift over a year or two, not a month).")
+    pressure_response: Num = param(
+        0.3, 0, 1, "support per unit of P × (2·line − 1)", "F1",
+        "Pressure rallies hard-line factions to the leader and costs him conciliatory ones: "
+        "under full pressure a faction of line 0.9 moves its target up 0.24, one of line 0.2 "
+        "down 0.18 (the rally-round-the-flag of hard-liners, the pragmatists' case against "
+        "confrontation).")
+    hardship_response: Num = param(
+        0.5, 0, 2, "support per unit of economic loss × (1 − line)", "F1",
+        "Economic loss since round 0 costs support, most among conciliatory factions (whose "
+        "constituency is the economy): losing half the economy lowers a pragmatist target by "
+        "0.2.")
+    concession_response: Num = param(
+        0.5, 0, 2, "support per unit conceded without face × (1 − 2·line)", "F1",
+        "A deal that takes effect moves support at once: hard-liners lose it, pragmatists "
+        "gain it, in proportion to what is conceded without face (x·(1 − σ)).")
+    martyrdom_response: Num = param(
+        0.2, 0, 1, "support per unit of line", "F1/M8",
+        "A leader killed in confrontation rallies the factions to his line: each gains "
+        "0.2 × its line (hard-liners most), so a martyrdom tilts the choice of successor "
+        "toward continuity — what the Assembly of Experts did in March 2026.")
+    ouster_rate: Num = param(
+        0.05, 0, 1, "probability per round at support 0", "F1",
+        "Hazard that a selectorate that has withdrawn its support removes the leader (a "
+        "palace coup, counted as collapse): ouster_rate × 2 × (0.5 − support) below half "
+        "support, none above — a leader keeps power while most of his selectorate backs him.")
+    choice_precision: Num = param(
+        10.0, 0, 100, "1/weighted support", "F1",
+        "How surely the best-backed candidate wins a succession: P(candidate) ∝ exp(κ × "
+        "weight × support of his faction). 10: with the defaults at round 0 the hard-line "
+        "and establishment candidates win 46% each and the pragmatist 8%; after a martyrdom "
+        "53%, 42% and 5%. 0: a lottery; 100: the best-backed nearly always.")
+
+
 class MenuItem(Section):
     """One coercer option in the game: a demand with its offer and pressure."""
 
@@ -570,7 +661,8 @@ MECHANISMS = {
     "M13": "exogenous_decline", "M14": "adaptive_coercer", "M15": "survival_discount",
     "W1": "time_discount", "W2": "economic_adaptation", "W3": "repression",
     "W4": "base_reversion", "W5": "program_value", "W6": "war_trigger",
-    "W7": "undominated_choice", "C1": "coercer_decides",
+    "W7": "undominated_choice", "C1": "coercer_decides", "F1": "selectorate",
+    "D1": "deal_violation",
 }
 
 
@@ -611,6 +703,14 @@ class Mechanisms(Section):
     coercer_decides: bool = Field(
         True, description="C1: the coercer decides by its utility where [coercer.aims] is "
         "enabled (off: every coercer is scripted).")
+    selectorate: bool = Field(
+        True, description="F1: the selectorate's support enters legitimacy and survival and "
+        "chooses the successor (off: the successor inherits his predecessor's weights and "
+        "support plays no part).")
+    deal_violation: bool = Field(
+        True, description="D1: the leader breaks a deal in force when what it conceded (the "
+        "programme's deterrence, the hard-liners' support) is worth more than its relief and "
+        "the pressure it spares him (off: only the coercer's reneging breaks a deal).")
 
 
 class Scenario(Section):
@@ -631,6 +731,7 @@ class Scenario(Section):
     coercer: Coercer = Field(default_factory=Coercer)
     regime: Regime = Field(default_factory=Regime)
     dynamics: Dynamics = Field(default_factory=Dynamics)
+    selectorate: Selectorate = Field(default_factory=Selectorate)
     events: Events = Field(default_factory=Events)
     game: Game = Field(default_factory=Game)
     mechanisms: Mechanisms = Field(default_factory=Mechanisms)

@@ -1,0 +1,155 @@
+"""The selectorate (F1): its factions' support moves with pressure, hardship, concessions and
+martyrdom, enters the leader's legitimacy and survival, chooses the successor — and its
+switch removes every one of these effects (docs/model.md, "The selectorate and succession").
+Contrasts change one cause each and are measured where the quantity can move."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import context
+
+from compellence.engine import simulate
+from compellence.model import equations as eq
+from compellence.model import layout as lay
+from compellence.scenario import load_scenario
+
+FLAG = "iran-2025-surrender"
+SUCC = "iran-2026-succession"
+#: Who has the say: a selectorate led by pragmatists, and one led by the security apparatus.
+PRAGMATIST_LED = {"selectorate.pragmatists.weight": 0.6, "selectorate.hardliners.weight": 0.2,
+                  "selectorate.establishment.weight": 0.2}
+HARDLINE_LED = {"selectorate.pragmatists.weight": 0.05, "selectorate.hardliners.weight": 0.6,
+                "selectorate.establishment.weight": 0.35}
+#: A selectorate that has withdrawn its support.
+DEFECTED = {f"selectorate.{f}.support": 0.2 for f in lay.FACTIONS}
+
+
+def _support(S):
+    return np.array([S[lay.SUP + k] for k in range(lay.NFAC)])
+
+
+def test_pressure_rallies_hardliners_and_costs_pragmatists():
+    ctx = context()
+    V, M = ctx.V[0].copy(), ctx.M
+    moved = {}
+    for P in (0.0, 1.0):
+        S, R = ctx.S[0].copy(), ctx.R[0].copy()
+        R[lay.PIDX] = P
+        for k in range(lay.NFAC):     # hold the economy at its start: pressure alone
+            assert eq.support_target(V, S, R, k) == pytest.approx(
+                eq.faction(V, k, lay.FS0) + V[lay.SPRES] * P
+                * (2 * eq.faction(V, k, lay.FL) - 1))
+        eq.advance_state(V, S, R, M, 0.0, 0.0)
+        moved[P] = _support(S) - _support(ctx.S[0])
+    hard, _, prag = range(lay.NFAC)
+    assert moved[1.0][hard] > moved[0.0][hard] + 1e-3
+    assert moved[1.0][prag] < moved[0.0][prag] - 1e-3
+
+
+def test_economic_loss_costs_conciliatory_factions_most():
+    ctx = context()
+    V, R = ctx.V[0], ctx.R[0].copy()
+    R[lay.PIDX] = 0.0
+    S = ctx.S[0].copy()
+    S[lay.ECON] = S[lay.ECON] - 0.4
+    drop = [eq.faction(V, k, lay.FS0) - eq.support_target(V, S, R, k) for k in range(lay.NFAC)]
+    assert drop[2] > drop[1] > drop[0] > 0
+
+
+def test_a_concession_loses_hardliners_and_wins_pragmatists():
+    ctx = context()
+    V, S, M = ctx.V[0], ctx.S[0].copy(), ctx.M
+    before = _support(S)
+    eq.apply_concession(V, S, M, 0.5)
+    change = _support(S) - before
+    assert change[0] < 0 < change[2]
+    # the leader weighs it: conceding costs more legitimacy before a hard-line selectorate
+    hard = context(overrides=HARDLINE_LED).terms()["legitimacy"][0]
+    prag = context(overrides=PRAGMATIST_LED).terms()["legitimacy"][0]
+    assert hard[lay.CAPITULATE] < prag[lay.CAPITULATE] - 0.01
+    off_h = context(overrides=HARDLINE_LED, selectorate=False).terms()["legitimacy"][0]
+    off_p = context(overrides=PRAGMATIST_LED, selectorate=False).terms()["legitimacy"][0]
+    assert off_h[lay.CAPITULATE] == off_p[lay.CAPITULATE]
+
+
+def test_martyrdom_rallies_the_selectorate_to_continuity():
+    ctx = context(SUCC)
+
+    def chosen(martyred: bool) -> np.ndarray:
+        picks = np.zeros(lay.NFAC)
+        for u in np.linspace(0.0005, 0.9995, 1000):
+            V, S = ctx.V[0].copy(), ctx.S[0].copy()
+            ci, cf = np.zeros(lay.NCI, np.int64), np.zeros(lay.NCF)
+            eq.succeed(0, martyred, V, S, ctx.O[0], ctx.M, ci, cf, u)
+            picks[ci[lay.SUCCF]] += 1
+        return picks / picks.sum()
+    killed, natural = chosen(True), chosen(False)
+    assert killed[0] > natural[0] + 0.03          # the hard-line candidate gains
+    assert killed[2] < natural[2]                 # the pragmatist loses
+    assert natural[2] > 0.02 and killed[0] < 0.98  # a choice, not a certainty
+
+
+def test_the_successor_is_his_factions_candidate():
+    ctx = context(SUCC, {"selectorate.choice_precision": 100.0, **PRAGMATIST_LED})
+    V, S = ctx.V[0].copy(), ctx.S[0].copy()
+    ci, cf = np.zeros(lay.NCI, np.int64), np.zeros(lay.NCF)
+    w0 = V[lay.WID]
+    eq.succeed(0, False, V, S, ctx.O[0], ctx.M, ci, cf, 0.5)
+    assert ci[lay.SUCCF] == 2                      # the best-backed wins at κ = 100
+    assert V[lay.WID] == pytest.approx(w0 * eq.faction(V, 2, lay.FSUCC))
+
+
+def test_who_chooses_hardens_or_softens_the_successor():
+    # both directions reachable: a pragmatist-led selectorate picks a freer successor who
+    # concedes more; a hard-line-led one a harder successor who concedes less
+    conceded = lambda r: r.share("deal") + r.share("capitulation")  # noqa: E731
+    prag = simulate(load_scenario(SUCC, PRAGMATIST_LED), 2000)
+    hard = simulate(load_scenario(SUCC, HARDLINE_LED), 2000)
+    assert (prag.runs.successor_faction == 2).mean() > 0.5
+    assert (hard.runs.successor_faction == 0).mean() > 0.8
+    assert prag.share("capitulation") > hard.share("capitulation") + 0.05
+    assert conceded(prag) > conceded(hard) + 0.03
+    # switched off, who has the say changes nothing
+    off = {"mechanisms.selectorate": False}
+    a = simulate(load_scenario(SUCC, {**PRAGMATIST_LED, **off}), 500).runs
+    b = simulate(load_scenario(SUCC, {**HARDLINE_LED, **off}), 500).runs
+    assert (a.outcome.values == b.outcome.values).all()
+    assert (a.successor_faction == -1).all()
+
+
+def test_a_selectorate_that_defects_can_oust_him():
+    ctx = context(overrides=DEFECTED)
+    assert eq.ouster_hazard(ctx.V[0], ctx.S[0], ctx.M) == pytest.approx(0.05 * 2 * 0.3)
+    assert eq.ouster_hazard(context().V[0], context().S[0], context().M) == 0.0  # above half
+    low = simulate(load_scenario(FLAG, DEFECTED), 2000)
+    base = simulate(load_scenario(FLAG), 2000)
+    assert low.share("collapse") > base.share("collapse") + 0.1
+    off = simulate(load_scenario(FLAG, {**DEFECTED, "mechanisms.selectorate": False}), 2000)
+    assert off.share("collapse") == base.share("collapse")
+
+
+def test_a_divided_regime_can_be_removed_and_a_costly_coercer_backs_down():
+    # the removal chance depends on the selectorate: with a high value of removal, a campaign
+    # topples a regime whose selectorate defected, never one that backs it
+    rich = {"coercer.aims.removal_value": 3.0}
+    assert simulate(load_scenario(FLAG, {**rich, **DEFECTED}), 1000).share("removed") > 0.2
+    assert simulate(load_scenario(FLAG, rich), 1000).share("removed") == 0.0
+    ctx = context(overrides=DEFECTED)
+    assert eq.removal_probability(ctx.V[0], ctx.S[0], ctx.M) == pytest.approx(0.3 * 2 * 0.8)
+    # a coercer for whom pressure is dear and the leader unlikely to yield backs down
+    dear = {"coercer.aims.pressure_cost": 0.1, "coercer.aims.core_value": 1.0}
+    r = simulate(load_scenario("iran-2018-max-pressure",
+                               {**dear, "coercer.aims.belief_cost_benefit": 0.2}), 1000)
+    assert r.share("backed_down") > 0.5
+    assert simulate(load_scenario("iran-2018-max-pressure", dear), 1000).share(
+        "backed_down") == 0.0
+
+
+def test_selectorate_support_is_recorded_and_never_pinned():
+    r = simulate(load_scenario("iran-2018-max-pressure"), 500, trajectories=True)
+    assert "final_selectorate" in r.runs
+    for f in lay.FACTIONS:
+        tr = r.trajectories[f"support_{f}"][1:][r.alive[1:]]
+        assert tr.min() > 0.02 and tr.max() < 0.98
+        assert tr.std() > 1e-3                     # it moves
