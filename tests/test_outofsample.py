@@ -67,6 +67,7 @@ def test_every_forecaster_gives_proper_probabilities(small):
         assert p.min() >= oos.FLOOR * 0.99
     fitted = time.folds[0].fitted
     assert fitted["logit_C"] > 0 and fitted["model"]["leader.rationality"] == 2.0
+    assert set(fitted["security_seeking"]) == {"leader.rationality"}   # the rival: no identity
     base = time.folds[0].forecasts["base_rate"]
     assert np.allclose(base, base[0])   # the base rate is one forecast for every row
 
@@ -78,6 +79,9 @@ def test_a_cost_benefit_leader_keeps_his_identity_weight(small):
                                             "leader.identity_weight": 2.0})
     b = eng.shares(config, "cost-benefit", {"leader.rationality": 2.0})
     assert a is b   # the refit's identity weight is not applied to him: one simulation
+    s = eng.shares(config, "security-seeking", {"leader.rationality": 2.0,
+                                                "leader.identity_weight": 2.0})
+    assert s is eng.shares(config, "security-seeking", {"leader.rationality": 2.0})
     c = eng.shares(config, "identity-committed", {"leader.rationality": 2.0,
                                                   "leader.identity_weight": 2.0})
     assert np.isclose(c.sum(), 1.0) and np.isclose(a.sum(), 1.0)

@@ -10,12 +10,13 @@ capitulation, deal; rule O1 folds the model's war and collapse into ongoing):
   type and the cost-benefit type, fitted the same way;
 - **cost-benefit**: the same engine with every leader cost-benefit, its rationality
   fitted over ``COST_BENEFIT_GRID``;
+- **security-seeking**: the same engine with every leader the security-seeking rival
+  (no identity terms; the programme kept for its deterrent value, survival first), its
+  rationality fitted over the same grid — the rival explanation of refusal, out of sample;
 - **base rate**: the training rows' class frequencies (add-½);
 - **logit**: a multinomial logistic regression (scikit-learn, L2) on the same coded
   covariates, its penalty chosen by cross-validation grouped by crisis on the
   training crises only.
-
-The security-seeking profile does not exist yet (a later issue): it has no column.
 
 Engine cost is bounded: each distinct coded configuration (demand, pressure) runs
 once per profile and grid point, ``RUNS`` runs each, with one seed (common random
@@ -56,7 +57,13 @@ SPLIT_YEAR = 1990
 MODEL_GRID = {"leader.identity_weight": (0.25, 0.5, 1.0, 2.0, 3.0),
               "leader.rationality": (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)}
 COST_BENEFIT_GRID = {"leader.rationality": (0.0, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)}
-FORECASTERS = ("model", "mixture", "cost_benefit", "base_rate", "logit")
+FORECASTERS = ("model", "mixture", "cost_benefit", "security_seeking", "base_rate", "logit")
+#: How each forecaster is named in tables and figures.
+LABELS = {"model": "model (rule)", "mixture": "model (mixture)",
+          "cost_benefit": "cost-benefit", "security_seeking": "security-seeking",
+          "base_rate": "base rate", "logit": "logit"}
+#: Profiles forecast with the rationality grid only (they have no identity terms to fit).
+RATIONAL_PROFILES = {"cost_benefit": "cost-benefit", "security_seeking": "security-seeking"}
 COVARIATES = ("demand_type", "trigger_class", "violence", "major_power", "regime_type",
               "origin")
 BINS = 10
@@ -113,7 +120,7 @@ class Engine:
         self.cache: dict[tuple[str, str, str], np.ndarray] = {}
 
     def shares(self, config: str, profile: str, params: dict[str, float]) -> np.ndarray:
-        if profile == "cost-benefit":
+        if profile in RATIONAL_PROFILES.values():
             params = {k: v for k, v in params.items() if k != "leader.identity_weight"}
         key = (config, profile, json.dumps(params, sort_keys=True))
         if key not in self.cache:
@@ -139,7 +146,7 @@ def _engine_forecasts(rows: pd.DataFrame, eng: Engine) -> dict[str, np.ndarray]:
     n = len(rows)
     model = np.empty((len(m_grid), n, 3))
     mix = np.empty((len(m_grid), n, 3))
-    cb = np.empty((len(c_grid), n, 3))
+    rival = {k: np.empty((len(c_grid), n, 3)) for k in RATIONAL_PROFILES}
     recs = list(rows[["config", "profile", "mixture_type", "mixture_weight"]]
                 .itertuples(index=False))
     for g, params in enumerate(m_grid):
@@ -150,8 +157,10 @@ def _engine_forecasts(rows: pd.DataFrame, eng: Engine) -> dict[str, np.ndarray]:
             mix[g, i] = r.mixture_weight * alt + (1 - r.mixture_weight) * base
     for g, params in enumerate(c_grid):
         for i, r in enumerate(recs):
-            cb[g, i] = eng.shares(r.config, "cost-benefit", params)
-    return {"model": floor(model), "mixture": floor(mix), "cost_benefit": floor(cb)}
+            for k, profile in RATIONAL_PROFILES.items():
+                rival[k][g, i] = eng.shares(r.config, profile, params)
+    return {"model": floor(model), "mixture": floor(mix),
+            **{k: floor(v) for k, v in rival.items()}}
 
 
 def design(rows: pd.DataFrame) -> pd.DataFrame:
@@ -205,24 +214,26 @@ def run_fold(name: str, rows: pd.DataFrame, y: np.ndarray, x: np.ndarray,
         ls = -np.log(arr[:, train, :][:, np.arange(len(train)), y[train]])
         return int(np.argmin(ls.mean(axis=1)))
 
-    gm, gx, gc = best(fc["model"]), best(fc["mixture"]), best(fc["cost_benefit"])
+    gm, gx = best(fc["model"]), best(fc["mixture"])
+    gr = {k: best(fc[k]) for k in RATIONAL_PROFILES}
     counts = np.bincount(y[train], minlength=3).astype(float)
     base = floor((counts + 0.5) / (counts.sum() + 1.5))
     logit = fit_logit(x[train], y[train], rows["crisno"].to_numpy()[train], seed)
     p_logit = np.zeros((len(test), 3))
     p_logit[:, logit.classes_] = logit.predict_proba(x[test])
-    fitted = {"model": m_grid[gm], "mixture": m_grid[gx], "cost_benefit": c_grid[gc],
+    fitted = {"model": m_grid[gm], "mixture": m_grid[gx],
+              **{k: c_grid[g] for k, g in gr.items()},
               "logit_C": float(np.ravel(logit.C_)[0]),
               "base_rate": dict(zip(CLASSES, map(float, base), strict=True))}
     warns = (edge_warnings(MODEL_GRID, fitted["model"], f"{name}: model")
              + edge_warnings(MODEL_GRID, fitted["mixture"], f"{name}: mixture")
-             + edge_warnings(COST_BENEFIT_GRID, fitted["cost_benefit"],
-                             f"{name}: cost-benefit"))
+             + [w for k in RATIONAL_PROFILES
+                for w in edge_warnings(COST_BENEFIT_GRID, fitted[k], f"{name}: {LABELS[k]}")])
     cs = logit.Cs_
     if fitted["logit_C"] in (cs.min(), cs.max()):
         warns.append(f"{name}: logit C = {fitted['logit_C']:.3g} is at the edge of its grid")
     forecasts = {"model": fc["model"][gm, test], "mixture": fc["mixture"][gx, test],
-                 "cost_benefit": fc["cost_benefit"][gc, test],
+                 **{k: fc[k][g, test] for k, g in gr.items()},
                  "base_rate": np.tile(base, (len(test), 1)), "logit": floor(p_logit)}
     return Fold(name, train, test, fitted, forecasts, warns)
 

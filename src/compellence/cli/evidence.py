@@ -207,8 +207,6 @@ def backtest(episodes: Annotated[str | None, typer.Argument(
     out.print(f"[yellow]{caveat}[/]")
 
 
-FORECASTER_LABELS = {"model": "model (rule)", "mixture": "model (mixture)",
-                     "cost_benefit": "cost-benefit", "base_rate": "base rate", "logit": "logit"}
 
 
 def _icb_backtest(icb: Path, archigos: Path | None, split: str, seed: int | None,
@@ -258,7 +256,7 @@ def _icb_backtest(icb: Path, archigos: Path | None, split: str, seed: int | None
                         "accuracy ↑, Brier ↓, log score ↓")
         t.add_column("")
         for k in oos.FORECASTERS:
-            t.add_column(FORECASTER_LABELS[k], justify="right")
+            t.add_column(oos.LABELS[k], justify="right")
         for metric in ("accuracy", "brier", "log_score"):
             t.add_row(metric, *(f"{res.scores[k][metric]:.3f}" for k in oos.FORECASTERS))
         out.print(t)
@@ -268,26 +266,25 @@ def _icb_backtest(icb: Path, archigos: Path | None, split: str, seed: int | None
             n = g.groupby("group")["n"].first()
             gt = Table(title=f"{res.split} split, log score by {by.replace('_', ' ')} "
                              "(model minus other: < 0 the model is better)")
-            for col in ("group", "n", "model", "- base rate", "- cost-benefit", "- logit",
-                        "- mixture"):
+            others = ("base_rate", "cost_benefit", "security_seeking", "logit", "mixture")
+            for col in ("group", "n", "model", *(f"- {oos.LABELS[k]}" for k in others)):
                 gt.add_column(col, justify="left" if col == "group" else "right")
             for grp in piv.index:
                 m = piv.loc[grp, "model"]
                 gt.add_row(str(grp), str(int(n[grp])), f"{m:.3f}",
-                           *(f"{m - piv.loc[grp, k]:+.3f}" for k in
-                             ("base_rate", "cost_benefit", "logit", "mixture")))
+                           *(f"{m - piv.loc[grp, k]:+.3f}" for k in others))
             out.print(gt)
         fits = "; ".join(f"{f.name}: model {f.fitted['model']}, cost-benefit "
-                         f"{f.fitted['cost_benefit']}, logit C {f.fitted['logit_C']:.3g}"
+                         f"{f.fitted['cost_benefit']}, security-seeking "
+                         f"{f.fitted['security_seeking']}, logit C {f.fitted['logit_C']:.3g}"
                          for f in res.folds[:3])
         out.print(f"[dim]fitted on the training crises: {fits}"
                   f"{' ...' if len(res.folds) > 3 else ''}[/]")
         for w in res.warnings:
             err.print(f"[yellow]warning:[/] {w}")
     out.print(f"[dim]{len(eng.cache)} simulations of {oos.RUNS} runs (seed {eng.seed}); log "
-              f"scores floored at p = {oos.FLOOR:.5f}. The security-seeking profile does not "
-              "exist yet (a later issue): no column. Each figure is conditional on the coding "
-              "rules of docs/evidence.md; it is not a forecast.[/]")
+              f"scores floored at p = {oos.FLOOR:.5f}. Each figure is conditional on the "
+              "coding rules of docs/evidence.md; it is not a forecast.[/]")
 
 
 def _no_nan(value):

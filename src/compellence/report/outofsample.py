@@ -13,13 +13,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from compellence.analysis.outofsample import FORECASTERS, OutOfSample
+from compellence.analysis.outofsample import FORECASTERS, LABELS, OutOfSample
 from compellence.evidence.icb import MAPPING_VERSION
 from compellence.report import figures as fg
 from compellence.report.html import CSS, _e, _table
 
-LABELS = {"model": "model (rule)", "mixture": "model (mixture)",
-          "cost_benefit": "cost-benefit", "base_rate": "base rate", "logit": "logit"}
 METRICS = ("accuracy", "brier", "log_score")
 
 
@@ -27,9 +25,11 @@ def reliability_figure(rel: pd.DataFrame, split: str, n: int) -> fg.Figure:
     """Observed frequency against forecast probability, pooled over rows and classes."""
     fig, ax = plt.subplots(figsize=(6.2, 5))
     ax.plot([0, 1], [0, 1], color="gray", lw=0.8, ls="--", label="perfectly calibrated")
-    colours = (*fg.COLOURS, "#8c564b")
-    for k, c in zip(FORECASTERS, colours, strict=True):
+    colours = (*fg.COLOURS, "#8c564b", "#e377c2")
+    for k, c in zip(FORECASTERS, colours[:len(FORECASTERS)], strict=True):
         r = rel[rel["forecaster"] == k].sort_values("bin")
+        if r.empty:   # a run stored before this forecaster existed
+            continue
         ax.plot(r["mean_forecast"], r["observed"], marker="o", color=c, label=LABELS[k])
     ax.set_xlabel("forecast probability of a class (bin mean)")
     ax.set_ylabel("observed frequency of that class")
@@ -54,7 +54,7 @@ def section_from_frames(scores: pd.DataFrame, groups: pd.DataFrame, rel: pd.Data
         n = int(sc["test_rows"].iloc[0])
         table = pd.DataFrame({"metric": list(METRICS),
                               **{LABELS[k]: [float(sc.loc[k, m]) for m in METRICS]
-                                 for k in FORECASTERS}})
+                                 for k in FORECASTERS if k in sc.index}})
         parts.append(f"<h3>{_e(split)} split: {n} held-out actors</h3>" + _table(table))
         f = reliability_figure(rel[rel["split"] == split], split, n)
         parts.append(f"<figure>{f.svg()}<figcaption class='caption'>{_e(f.caption)}"
@@ -69,8 +69,7 @@ def section_from_frames(scores: pd.DataFrame, groups: pd.DataFrame, rel: pd.Data
             columns={**LABELS, "grp": "group"})
         parts.append("<p>Mean log score by group (lower is better):</p>" + _table(piv))
     parts.append("<p class='caveat'>Every figure is conditional on the coding rules "
-                 "(docs/evidence.md); none is a forecast of real events. The "
-                 "security-seeking profile does not exist yet: no column.</p>")
+                 "(docs/evidence.md); none is a forecast of real events.</p>")
     return "\n".join(parts)
 
 
