@@ -213,11 +213,22 @@ def test_the_leader_breaks_a_deal_that_no_longer_pays():
     off = simulate(load_scenario("iran-2015-jcpoa", {**lifted, "coercer.relief": 0.0,
                                                      "mechanisms.deal_violation": False}), 1000)
     assert off.runs.deals_violated.sum() == 0 and off.share("deal") > 0.7
-    # and the rule is his utility's: keeping the deal is worth its relief and the spared pain
-    ctx = context("iran-2015-jcpoa")
-    V, O, S, R, M = ctx.V[0], ctx.O[0], ctx.S[0].copy(), ctx.R[0], ctx.M
-    S[lay.DCONC] = 0.4
-    f = eq.flow_weight(V, M)
-    assert eq.deal_keep_value(V, O, S, R, M, f) == pytest.approx(
-        eq.material_weight(V, S, M) * (O[lay.REL] * S[lay.TRUST] + eq.economic_pain(R, S, M)) * f)
-    assert eq.deal_break_value(V, S, M) > 0
+    # what breaking wins back moves the choice: with no deterrence to regain (W5 off) the
+    # hard-liners' support (F1) still makes it pay; with neither, he keeps the deal
+    bare = {**lifted, "coercer.relief": 0.0}
+    f1_only = simulate(load_scenario("iran-2015-jcpoa", {**bare, "mechanisms.program_value":
+                                                         False}), 1000)
+    neither = simulate(load_scenario("iran-2015-jcpoa", {**bare, "mechanisms.program_value":
+                                                         False, "mechanisms.selectorate":
+                                                         False}), 1000)
+    assert f1_only.runs.deals_violated.mean() > 0.5
+    assert neither.runs.deals_violated.sum() == 0
+
+
+def test_a_costly_coercer_backs_down():
+    dear = {"coercer.aims.pressure_cost": 0.1, "coercer.aims.core_value": 1.0}
+    r = simulate(load_scenario("iran-2018-max-pressure",
+                               {**dear, "coercer.aims.belief_cost_benefit": 0.2}), 1000)
+    assert r.share("backed_down") > 0.5
+    assert simulate(load_scenario("iran-2018-max-pressure", dear), 1000).share(
+        "backed_down") == 0.0

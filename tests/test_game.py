@@ -123,7 +123,12 @@ def test_after_a_succession_nature_draws_the_successor_as_the_selectorate_does()
     assert prag.leader[3] - prag.leader[0] > hard.leader[3] - hard.leader[0]
     tree = build_game(sc)
     keys = {i.key for i in tree.infosets}
-    assert "L|identity-committed|maximal/successor pragmatists" in keys
+    assert "L|identity-committed|successor pragmatists/maximal" in keys
+    assert "C|successor pragmatists" in keys          # the coercer sees who succeeded
+    # drawn once: a two-stage game keeps the same successor in both stages
+    two = {i.key for i in build_game(sc, stages=2).infosets}
+    assert "L|identity-committed|successor pragmatists/maximal/resist/maximal" in two
+    assert not any(k.count("successor") > 1 for k in two)
     q = solve.logit_qre(tree, 4.0).as_dict(tree)
     g = gambit.qre(tree, 4.0)
     assert max(abs(q[k][a] - g[k][a]) for k in q for a in q[k]) < 1e-6

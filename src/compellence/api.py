@@ -345,11 +345,20 @@ def _run_ending(sc: Scenario, run_index: int, seed: int | None) -> dict[str, Any
     generation = int(row["leader_generation"])
     if killed:
         text += "; the leader was killed in a confrontation"
+    successor = None
     if generation > 0:
         text += f"; a successor ruled (generation {generation})"
+        k = int(row.get("successor_faction", -1))
+        if k >= 0:
+            from compellence.model.layout import FACTIONS
+
+            successor = FACTIONS[k]
+            text += f", the candidate of the {successor}, chosen by the selectorate"
+    if int(row.get("deals_violated", 0)) > 0:
+        text += f"; the leader broke a deal ({int(row['deals_violated'])}×)"
     return {"outcome": outcome, "rounds": rounds, "leader_killed": killed,
-            "leader_generation": generation, "escalations": int(row["escalations"]),
-            "text": text}
+            "leader_generation": generation, "successor_faction": successor,
+            "escalations": int(row["escalations"]), "text": text}
 
 
 @dataclass

@@ -187,7 +187,9 @@ def outcome_intervals(res: Any) -> list[Interval]:
 
 
 def event_intervals(res: Any) -> dict[str, Interval]:
-    """Leader killed, any succession (shares) and mean escalations (a mean), with intervals.
+    """Leader killed, any succession (shares) and mean escalations (a mean), with intervals;
+    with a per-run table also who succeeded (F1, shares of the runs with a succession) and
+    runs with a deal broken, by the leader (D1) or by either side.
 
     A streamed ensemble keeps no per-run table: its event shares come from its totals."""
     runs = getattr(res, "runs", None)
@@ -203,4 +205,15 @@ def event_intervals(res: Any) -> dict[str, Interval]:
            "mean_escalations": mean(runs["escalations"].to_numpy(float))}
     if "switched_round" in runs:
         out["switched"] = share(int((runs["switched_round"] >= 0).sum()), len(runs))
+    if "successor_faction" in runs:   # F1: who succeeded, as a share of the runs with one
+        chosen = runs["successor_faction"].to_numpy()
+        n_succ = int((chosen >= 0).sum())
+        if n_succ:
+            from compellence.model.layout import FACTIONS
+
+            for k, name in enumerate(FACTIONS):
+                out[f"successor_{name}"] = share(int((chosen == k).sum()), n_succ)
+    if "deals_violated" in runs:      # D1: runs in which the leader broke a deal
+        out["leader_broke_deal"] = share(int((runs["deals_violated"] > 0).sum()), len(runs))
+        out["deal_broken"] = share(int((runs["deals_broken"] > 0).sum()), len(runs))
     return out

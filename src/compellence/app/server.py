@@ -82,6 +82,10 @@ SLIDERS: list[tuple[str, str, float, float, float]] = [
     ("coercer.pressure.sanctions", "sanctions", 0.0, 1.0, 0.05),
     ("coercer.pressure.military_threat", "military threat", 0.0, 1.0, 0.05),
     ("coercer.pressure.leader_threat", "threat to the leader's life", 0.0, 1.0, 0.05),
+    ("dynamics.succession_effect", "a martyrdom frees (+) or binds (−) the successor (M8)",
+     -1.0, 1.0, 0.1),
+    ("selectorate.pragmatists.weight", "pragmatists' say in the selectorate (F1)", 0.0, 1.0,
+     0.05),
 ]
 TRAJ = ("economy", "unrest", "base", "trust")
 MAX_RUNS = 100_000

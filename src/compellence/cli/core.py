@@ -124,6 +124,14 @@ def _print_run(sc, res, out_file: Path | None, traj_file: Path | None = None) ->
     out.print("Leader killed in confrontation: " + fmt.with_interval(ev["leader_killed"])
               + " of runs; any succession: " + fmt.with_interval(ev["succession"])
               + "; mean escalations per run: " + fmt.with_interval(ev["mean_escalations"], 2))
+    succ = [(k.removeprefix("successor_"), v) for k, v in ev.items()
+            if k.startswith("successor_")]
+    if succ:
+        out.print("Successor chosen by the selectorate (share of successions): "
+                  + "; ".join(f"{name} {fmt.with_interval(v)}" for name, v in succ))
+    if "deal_broken" in ev and ev["deal_broken"].estimate > 0:
+        out.print("A deal broken: " + fmt.with_interval(ev["deal_broken"]) + " of runs; by "
+                  "the leader: " + fmt.with_interval(ev["leader_broke_deal"]))
     if "switched" in ev:
         sw = res.runs["switched_round"]
         med = f", median round {sw[sw >= 0].median():g}" if (sw >= 0).any() else ""
@@ -432,7 +440,8 @@ def params(prefix: Annotated[str | None, typer.Argument(
     detail = len(rows) <= 12
     table = fmt.table("Scenario parameters (a number, or a distribution; see `compellence "
                       "schema`)")
-    fmt.column(table, "parameter · unit")
+    # wide enough for the longest name, so a name can be copied whole into --set
+    fmt.column(table, "parameter · unit", min_width=min(max(len(p.name) for p in rows), 46))
     fmt.column(table, "range", right=True, no_wrap=True)
     fmt.column(table, "default", right=True, no_wrap=True)
     fmt.column(table, "mech.", no_wrap=True)

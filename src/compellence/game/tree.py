@@ -1,9 +1,9 @@
 """The coercion game as a finite extensive-form tree built from a scenario.
 
 Nature draws the leader's type from the coercer's prior; the coercer, not seeing
-the type, picks an item from its menu; after a succession at round 0 nature then draws
-which faction's candidate leads, as the simulator does (F1; both players see it); the
-leader, knowing his type, answers (resist, escalate, deal, capitulate). Escalation, a
+the type, picks an item from its menu (after a succession at round 0 nature first draws,
+once, which faction's candidate leads, as the simulator does — F1; both players see it);
+the leader, knowing his type, answers (resist, escalate, deal, capitulate). Escalation, a
 deal and capitulation end the game with their *expected* stage payoffs (the deal's
 acceptance chance and the war risk are folded in, exactly as in the simulator);
 resistance leads to the next stage, up to ``game.stages``. Stage payoffs are discounted
@@ -123,31 +123,19 @@ def build_game(sc: Scenario, prior: list[float] | None = None,
         nodes.append(node)
         return len(nodes) - 1
 
-    def coercer_node(t: str, path: tuple[str, ...], public: tuple[str, ...], stage: int,
-                     acc: np.ndarray) -> int:
+    def coercer_node(t: str, case: int, path: tuple[str, ...], public: tuple[str, ...],
+                     stage: int, acc: np.ndarray) -> int:
         labels = tuple(m.label for m in g.menu)
         nid = add(Node("decision", path, COERCER, actions=labels))
         nodes[nid].infoset = infoset_for("C|" + "/".join(public), COERCER, labels, nid)
         for label in labels:
             nodes[nid].children.append(
-                leader_node(t, label, (*path, label), (*public, label), stage, acc))
+                leader_node(t, case, cases[(t, label)][case][2], (*path, label),
+                            (*public, label), stage, acc))
         return nid
 
-    def leader_node(t: str, label: str, path: tuple[str, ...], public: tuple[str, ...],
-                    stage: int, acc: np.ndarray) -> int:
-        situations = cases[(t, label)]
-        if len(situations) == 1:
-            return answer(t, situations[0][2], path, public, stage, acc)
-        names = tuple(case for case, _, _ in situations)
-        nid = add(Node("chance", path, actions=names,
-                       probs=tuple(w for _, w, _ in situations)))
-        for case, _, pay in situations:
-            nodes[nid].children.append(answer(t, pay, (*path, case), (*public, case), stage,
-                                              acc))
-        return nid
-
-    def answer(t: str, pay: StagePayoffs, path: tuple[str, ...], public: tuple[str, ...],
-               stage: int, acc: np.ndarray) -> int:
+    def leader_node(t: str, case: int, pay: StagePayoffs, path: tuple[str, ...],
+                    public: tuple[str, ...], stage: int, acc: np.ndarray) -> int:
         acts = _open_actions(pay, resist_continues=stage + 1 < n_stages,
                              prune=sc.mechanisms.undominated_choice)
         names = tuple(ACTIONS[a] for a in acts)
@@ -159,7 +147,7 @@ def build_game(sc: Scenario, prior: list[float] | None = None,
             total = acc + weight * np.array([pay.coercer[a], pay.leader[a]])
             child_path = (*path, act)
             if a == RESIST and stage + 1 < n_stages:
-                child = coercer_node(t, child_path, (*public, act), stage + 1, total)
+                child = coercer_node(t, case, child_path, (*public, act), stage + 1, total)
             else:
                 child = add(Node("terminal", child_path, payoff=(float(total[0]),
                                                                   float(total[1]))))
@@ -168,7 +156,17 @@ def build_game(sc: Scenario, prior: list[float] | None = None,
 
     root = add(Node("chance", (), actions=tuple(g.types), probs=prior_vec))
     for t in g.types:
-        nodes[root].children.append(coercer_node(t, (t,), (), 0, np.zeros(2)))
+        # the round-0 situation (after a succession: who succeeded) is drawn once, before
+        # the coercer's first move, as in the simulator; both players see it
+        situations = cases[(t, g.menu[0].label)]
+        if len(situations) == 1:
+            nodes[root].children.append(coercer_node(t, 0, (t,), (), 0, np.zeros(2)))
+            continue
+        nid = add(Node("chance", (t,), actions=tuple(c for c, _, _ in situations),
+                       probs=tuple(w for _, w, _ in situations)))
+        nodes[root].children.append(nid)
+        for k, (name, _, _) in enumerate(situations):
+            nodes[nid].children.append(coercer_node(t, k, (t, name), (name,), 0, np.zeros(2)))
     return GameTree(title=sc.name, types=tuple(g.types), prior=prior_vec,
                     menu=tuple(m.label for m in g.menu), nodes=nodes, infosets=infosets,
                     stage=table, cases=cases)

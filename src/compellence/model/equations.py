@@ -346,8 +346,9 @@ def initial_state(V, S):
     S[CRED] = 0.0
     S[CBEL] = V[CBELIEF]
     S[DEALF] = V[V_DEAL0]
-    # a deal in force at round 0 conceded what a core-keeping deal concedes of the programme
-    S[DCONC] = V[V_DEAL0] * V[PSTK] * min(V[V_DEM], V[V_CORE])
+    # a deal in force at round 0: the factions' starting support already reflects it, so
+    # breaking it restores no support (deterrence is priced by the programme's level)
+    S[DCONC] = 0.0
     for k in range(NFAC):
         S[SUP + k] = faction(V, k, FS0)
 
@@ -493,6 +494,18 @@ def selectorate_support(V, S):
 
 
 @jitable
+def initial_support(V):
+    """F1: the selectorate's support at round 0 (its factions' starting support, weighted)."""
+    num = 0.0
+    den = 0.0
+    for k in range(NFAC):
+        w = faction(V, k, FW)
+        num += w * faction(V, k, FS0)
+        den += w
+    return num / den if den > 0.0 else 1.0
+
+
+@jitable
 def ouster_hazard(V, S, M):
     """F1: per-round chance that the selectorate removes him: ouster_rate × 2 × (0.5 −
     support) below half support, 0 above (and with F1 off)."""
@@ -544,15 +557,23 @@ def support_target(V, S, R, k):
 
 @jitable
 def successor_probability(V, S, k):
-    """F1: the chance that the selectorate chooses faction k's candidate: ∝ exp(κ × weight ×
-    support), κ = choice_precision."""
+    """F1: the chance that the selectorate chooses faction k's candidate: ∝ exp(κ × w̃_k ×
+    support_k) over the factions with a say (w̃: weights normalised to sum 1; κ =
+    choice_precision); a faction with no say fields no candidate."""
+    if faction(V, k, FW) <= 0.0:
+        return 0.0
+    wsum = 0.0
+    for j in range(NFAC):
+        wsum += max(faction(V, j, FW), 0.0)
     top = -1e300
     for j in range(NFAC):
-        top = max(top, V[SPREC] * faction(V, j, FW) * S[SUP + j])
+        if faction(V, j, FW) > 0.0:
+            top = max(top, V[SPREC] * faction(V, j, FW) / wsum * S[SUP + j])
     total = 0.0
     for j in range(NFAC):
-        total += math.exp(V[SPREC] * faction(V, j, FW) * S[SUP + j] - top)
-    return math.exp(V[SPREC] * faction(V, k, FW) * S[SUP + k] - top) / total
+        if faction(V, j, FW) > 0.0:
+            total += math.exp(V[SPREC] * faction(V, j, FW) / wsum * S[SUP + j] - top)
+    return math.exp(V[SPREC] * faction(V, k, FW) / wsum * S[SUP + k] - top) / total
 
 
 @jitable
@@ -563,11 +584,15 @@ def choose_successor(V, S, u):
     if u < 0.0:
         return int(-u) - 1
     acc = 0.0
+    last = 0
     for k in range(NFAC):
-        acc += successor_probability(V, S, k)
-        if u < acc:
-            return k
-    return NFAC - 1
+        p = successor_probability(V, S, k)
+        if p > 0.0:
+            last = k
+            acc += p
+            if u < acc:
+                return k
+    return last
 
 
 # --- the coercer that decides (C1): its utility -----------------------------------------
@@ -600,12 +625,16 @@ def coercer_keep_value(V, O, S, R, M):
 
 @jitable
 def removal_probability(V, S, M):
-    """Chance that a campaign removes the regime: removal_chance; with F1 × 2 × (1 −
-    selectorate support), capped at 1 — a regime whose selectorate backs it (support above
-    half) is harder to topple than the written chance, a divided one easier."""
-    if M[F1]:
-        return clip01(V[CREMP] * 2.0 * (1.0 - selectorate_support(V, S)))
-    return V[CREMP]
+    """Chance that a campaign removes the regime: removal_chance as the regime stands at
+    round 0; with F1 it scales with the selectorate's withdrawn support, × (1 − Σ)/(1 − Σ₀)
+    (capped at 1): a selectorate that rallies makes the regime harder to topple, a divided
+    one easier."""
+    if not M[F1]:
+        return V[CREMP]
+    start = 1.0 - initial_support(V)
+    if start <= 0.0:
+        return 0.0
+    return clip01(V[CREMP] * (1.0 - selectorate_support(V, S)) / start)
 
 
 @jitable
@@ -1059,9 +1088,18 @@ def scheduled_events(t, killed, reneges, V, S, O, M, ci, cf, u):
         succeed(t, True, V, S, O, M, ci, cf, u)
     if reneges and S[DEALF] > 0.5:
         S[TRUST] = S[TRUST] * (1.0 - V[TREN])
-        S[DEALF] = 0.0
-        S[DCONC] = 0.0
-        ci[DBROKE] += 1
+        end_deal(V, S, M, ci)
+
+
+@jitable
+def end_deal(V, S, M, ci):
+    """A deal in force breaks (reneged on or violated): confrontation resumes, the programme
+    may be rebuilt again, and the concession's shift of the factions' support is undone
+    (F1: what the hard-liners lost to it they regain)."""
+    S[DEALF] = 0.0
+    apply_concession(V, S, M, -S[DCONC])
+    S[DCONC] = 0.0
+    ci[DBROKE] += 1
 
 
 # --- the leader's side of a deal in force (D1) ------------------------------------------
@@ -1075,10 +1113,15 @@ def deal_keep_value(V, O, S, R, M, f):
 
 @jitable
 def deal_break_value(V, S, M):
-    """D1: what breaking it would win back: the conceded programme's deterrent value (W5,
-    × his survival weight, as the security term) and the support the concession cost with
-    the hard-liners (F1, × legitimacy weight: the reverse of a concession)."""
-    sec = survival_weight(V, M) * V[DETER] * S[DCONC] if M[W5] else 0.0
+    """D1: what breaking it would win back: the deterrent value of the programme rebuilt
+    within his horizon (W5, × his survival weight, priced by level as the security term
+    prices it: deterrence × program_stake × the level regained, (1 − level) × (1 − (1 −
+    program_rebuild)^H)), and the support the concession cost (F1, × legitimacy weight:
+    the reverse of the concession that took effect, x·(1 − σ))."""
+    sec = 0.0
+    if M[W5]:
+        regained = (1.0 - S[PROG]) * (1.0 - (1.0 - V[PREB]) ** max(V[PH], 0.0))
+        sec = survival_weight(V, M) * V[DETER] * V[PSTK] * regained
     return sec + V[LW] * concession_support_change(V, S, M, -S[DCONC])
 
 
@@ -1235,9 +1278,7 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
         if S[DEALF] > 0.5:   # D1: he breaks the deal when it no longer pays him
             round_pressure(V, t, sched, is_sched, listed, bump, R)
             if leader_breaks_deal(V, O, S, R, M):
-                S[DEALF] = 0.0
-                S[DCONC] = 0.0
-                ci[DBROKE] += 1
+                end_deal(V, S, M, ci)
                 ci[DVIOL] += 1
         if S[DEALF] > 0.5:
             # a deal in force: pressure lifted, no decision; relief speeds recovery
@@ -1309,8 +1350,8 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
         if accepted:   # the deal enters into force at the end of this round; what it concedes
             S[DEALF] = 1.0   # of a programme demand is given up (and not rebuilt under it)
             S[PROG] = S[PROG] * (1.0 - V[PSTK] * g[0])
-            S[DCONC] = V[PSTK] * g[0]
-            apply_concession(V, S, M, g[0] * (1.0 - g[2]))   # F1: the factions react
+            S[DCONC] = g[0] * (1.0 - g[2])                   # conceded without face
+            apply_concession(V, S, M, S[DCONC])              # F1: the factions react
             ci[DMADE] += 1
             deal_round = t
         if action == CAPITULATE or war:
@@ -1362,4 +1403,4 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
     cf[BELIEF] = belief if learning else np.nan
     for k in range(NFINAL):
         cf[FINAL + k] = S[k]
-    cf[FSEL] = selectorate_support(V, S)
+    cf[FSEL] = selectorate_support(V, S) if M[F1] else np.nan

@@ -257,7 +257,9 @@ class Aims(Section):
         "Worth to the coercer of the regime removed by force (1: as much as the demand).")
     removal_chance: Num = param(
         0.3, 0, 1, "probability", "C1",
-        "Chance that a campaign to remove the regime succeeds (else it is a war). 0.3: "
+        "Chance that a campaign to remove the regime succeeds (else it is a war), as the "
+        "regime stands at round 0; with the selectorate (F1) it scales with the support "
+        "the selectorate has withdrawn, × (1 − Σ)/(1 − Σ₀). 0.3: "
         "foreign-imposed regime change is rare and costly (Archigos: 2.2% of ended spells "
         "are foreign removals).")
     belief_cost_benefit: Num = param(
@@ -532,6 +534,15 @@ class Selectorate(Section):
     establishment: Establishment = Field(  # type: ignore[valid-type]
         default_factory=Establishment)
     pragmatists: Pragmatists = Field(default_factory=Pragmatists)  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _someone_has_a_say(self) -> Selectorate:
+        """Weights written as numbers must not all be 0 (no one would choose a successor)."""
+        ws = [f.weight for f in (self.hardliners, self.establishment, self.pragmatists)]
+        if all(isinstance(w, int | float) for w in ws) and sum(ws) <= 0:
+            raise ValueError("selectorate: at least one faction needs a weight above 0 "
+                             "(hardliners.weight, establishment.weight, pragmatists.weight)")
+        return self
     rate: Num = param(
         0.05, 0, 1, "share of the gap per round", "F1",
         "Speed at which each faction's support moves toward its target (half-way in about "
@@ -545,8 +556,8 @@ class Selectorate(Section):
     hardship_response: Num = param(
         0.5, 0, 2, "support per unit of economic loss × (1 − line)", "F1",
         "Economic loss since round 0 costs support, most among conciliatory factions (whose "
-        "constituency is the economy): losing half the economy lowers a pragmatist target by "
-        "0.2.")
+        "constituency is the economy): a loss of 0.5 on the economy index lowers a "
+        "pragmatist target by 0.2.")
     concession_response: Num = param(
         0.5, 0, 2, "support per unit conceded without face × (1 − 2·line)", "F1",
         "A deal that takes effect moves support at once: hard-liners lose it, pragmatists "
@@ -555,7 +566,9 @@ class Selectorate(Section):
         0.2, 0, 1, "support per unit of line", "F1/M8",
         "A leader killed in confrontation rallies the factions to his line: each gains "
         "0.2 × its line (hard-liners most), so a martyrdom tilts the choice of successor "
-        "toward continuity — what the Assembly of Experts did in March 2026.")
+        "toward the hard-liners' candidate (53% instead of 46% at the defaults; the mean "
+        "identity multiple of the chosen candidate is 1.08 after a martyrdom, 1.05 after a "
+        "natural death).")
     ouster_rate: Num = param(
         0.05, 0, 1, "probability per round at support 0", "F1",
         "Hazard that a selectorate that has withdrawn its support removes the leader (a "
@@ -564,9 +577,10 @@ class Selectorate(Section):
     choice_precision: Num = param(
         10.0, 0, 100, "1/weighted support", "F1",
         "How surely the best-backed candidate wins a succession: P(candidate) ∝ exp(κ × "
-        "weight × support of his faction). 10: with the defaults at round 0 the hard-line "
-        "and establishment candidates win 46% each and the pragmatist 8%; after a martyrdom "
-        "53%, 42% and 5%. 0: a lottery; 100: the best-backed nearly always.")
+        "normalised weight × support of his faction), over the factions with a say. 10: "
+        "with the defaults at round 0 the hard-line and establishment candidates win 46% "
+        "each and the pragmatist 8%; after a martyrdom 53%, 42% and 5%. 0: a lottery; 100: "
+        "the best-backed nearly always.")
 
 
 class MenuItem(Section):
