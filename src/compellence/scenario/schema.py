@@ -534,15 +534,6 @@ class Selectorate(Section):
     establishment: Establishment = Field(  # type: ignore[valid-type]
         default_factory=Establishment)
     pragmatists: Pragmatists = Field(default_factory=Pragmatists)  # type: ignore[valid-type]
-
-    @model_validator(mode="after")
-    def _someone_has_a_say(self) -> Selectorate:
-        """Weights written as numbers must not all be 0 (no one would choose a successor)."""
-        ws = [f.weight for f in (self.hardliners, self.establishment, self.pragmatists)]
-        if all(isinstance(w, int | float) for w in ws) and sum(ws) <= 0:
-            raise ValueError("selectorate: at least one faction needs a weight above 0 "
-                             "(hardliners.weight, establishment.weight, pragmatists.weight)")
-        return self
     rate: Num = param(
         0.05, 0, 1, "share of the gap per round", "F1",
         "Speed at which each faction's support moves toward its target (half-way in about "
@@ -581,6 +572,15 @@ class Selectorate(Section):
         "with the defaults at round 0 the hard-line and establishment candidates win 46% "
         "each and the pragmatist 8%; after a martyrdom 53%, 42% and 5%. 0: a lottery; 100: "
         "the best-backed nearly always.")
+
+    @model_validator(mode="after")
+    def _someone_has_a_say(self) -> Selectorate:
+        """Weights written as numbers must not all be 0 (no one would choose a successor)."""
+        ws = [f.weight for f in (self.hardliners, self.establishment, self.pragmatists)]
+        if all(isinstance(w, int | float) for w in ws) and sum(ws) <= 0:
+            raise ValueError("selectorate: at least one faction needs a weight above 0 "
+                             "(hardliners.weight, establishment.weight, pragmatists.weight)")
+        return self
 
 
 class MenuItem(Section):
