@@ -66,7 +66,7 @@ def test_it_starts_a_campaign_when_removal_is_worth_a_war():
     bold = {"coercer.aims.removal_value": 5.0, "coercer.aims.removal_chance": 0.5}
     ctx = context(overrides=bold)
     assert _values(ctx)[2] == eq.CAMPAIGN
-    p = eq.removal_probability(ctx.V[0], ctx.S[0], ctx.M)   # 0.5 × 2 × (1 − support), F1
+    p = eq.removal_probability(ctx.V[0], ctx.S[0], ctx.M)   # 0.5 at round 0 (F1 moves it)
     r = simulate(load_scenario(FLAG, bold), 2000)
     removed, war = r.share("removed"), r.share("war")
     assert abs(removed / (removed + war) - p) < 0.05     # the campaign's own chance

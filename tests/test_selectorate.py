@@ -142,9 +142,10 @@ def test_a_divided_regime_is_easier_to_remove_and_a_rallied_one_harder():
     for k in range(lay.NFAC):
         divided[lay.SUP + k] -= 0.3
         rallied[lay.SUP + k] += 0.2
-    s0 = eq.initial_support(V)
-    assert eq.removal_probability(V, divided, M) == pytest.approx(
-        V[lay.CREMP] * (1 - (s0 - 0.3)) / (1 - s0))
+    assert eq.removal_probability(V, divided, M) == pytest.approx(V[lay.CREMP] * (1 + 2 * 0.3))
+    full = context(overrides={f"selectorate.{f}.support": 1.0 for f in lay.FACTIONS})
+    assert eq.removal_probability(full.V[0], full.S[0], full.M) == pytest.approx(
+        V[lay.CREMP])                                  # as written at round 0, whatever Σ₀
     assert eq.removal_probability(V, rallied, M) < p0 < eq.removal_probability(V, divided, M)
     off = context(selectorate=False)
     assert eq.removal_probability(off.V[0], divided, off.M) == pytest.approx(V[lay.CREMP])

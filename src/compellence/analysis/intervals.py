@@ -205,7 +205,7 @@ def event_intervals(res: Any) -> dict[str, Interval]:
            "mean_escalations": mean(runs["escalations"].to_numpy(float))}
     if "switched_round" in runs:
         out["switched"] = share(int((runs["switched_round"] >= 0).sum()), len(runs))
-    if "successor_faction" in runs:   # F1: who succeeded, as a share of the runs with one
+    if "successor_faction" in runs:   # F1: who succeeded last, as a share of runs with one
         chosen = runs["successor_faction"].to_numpy()
         n_succ = int((chosen >= 0).sum())
         if n_succ:

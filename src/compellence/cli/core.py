@@ -127,7 +127,8 @@ def _print_run(sc, res, out_file: Path | None, traj_file: Path | None = None) ->
     succ = [(k.removeprefix("successor_"), v) for k, v in ev.items()
             if k.startswith("successor_")]
     if succ:
-        out.print("Successor chosen by the selectorate (share of successions): "
+        out.print("Successor chosen by the selectorate (share of runs with a succession, by "
+                  "the last one): "
                   + "; ".join(f"{name} {fmt.with_interval(v)}" for name, v in succ))
     if "deal_broken" in ev and ev["deal_broken"].estimate > 0:
         out.print("A deal broken: " + fmt.with_interval(ev["deal_broken"]) + " of runs; by "
@@ -440,8 +441,7 @@ def params(prefix: Annotated[str | None, typer.Argument(
     detail = len(rows) <= 12
     table = fmt.table("Scenario parameters (a number, or a distribution; see `compellence "
                       "schema`)")
-    # wide enough for the longest name, so a name can be copied whole into --set
-    fmt.column(table, "parameter · unit", min_width=min(max(len(p.name) for p in rows), 46))
+    fmt.column(table, "parameter · unit")
     fmt.column(table, "range", right=True, no_wrap=True)
     fmt.column(table, "default", right=True, no_wrap=True)
     fmt.column(table, "mech.", no_wrap=True)

@@ -79,8 +79,8 @@ def coercer_payoffs(sc: Scenario, item: MenuItem, ctx: Context) -> np.ndarray:
 def contexts(sc: Scenario) -> list[tuple[str, float, Context]]:
     """The round-0 situations the simulator can face, each with its label and chance: round
     0's scheduled events applied (reneging on a deal in force; after a succession, each
-    faction's candidate with the chance that the selectorate chooses him, F1 — the leader
-    knows who he is, so the game puts a chance node before his answer). The round is one
+    faction's candidate with the chance that the selectorate chooses him, F1 — drawn once,
+    before the coercer's first move, and seen by both players). The round is one
     without a strike: under W6 a strike would make an escalation a war even below the
     ultimatum level; splitting on it would double the game for a detail of one round
     (docs/game.md says so)."""

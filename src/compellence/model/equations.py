@@ -481,28 +481,34 @@ def faction(V, k, x):
 
 
 @jitable
+def faction_say(V, k):
+    """F1: faction k's share of the selectorate's say: its weight over the sum of weights
+    (equal shares if every weight is 0, as a sampled weight may be)."""
+    total = 0.0
+    for j in range(NFAC):
+        total += max(faction(V, j, FW), 0.0)
+    if total <= 0.0:
+        return 1.0 / NFAC
+    return max(faction(V, k, FW), 0.0) / total
+
+
+@jitable
 def selectorate_support(V, S):
     """F1: the selectorate's support for the leader, its factions' support weighted by their
-    say (1 when no faction has a say)."""
+    say."""
     num = 0.0
-    den = 0.0
     for k in range(NFAC):
-        w = faction(V, k, FW)
-        num += w * S[SUP + k]
-        den += w
-    return num / den if den > 0.0 else 1.0
+        num += faction_say(V, k) * S[SUP + k]
+    return num
 
 
 @jitable
 def initial_support(V):
     """F1: the selectorate's support at round 0 (its factions' starting support, weighted)."""
     num = 0.0
-    den = 0.0
     for k in range(NFAC):
-        w = faction(V, k, FW)
-        num += w * faction(V, k, FS0)
-        den += w
-    return num / den if den > 0.0 else 1.0
+        num += faction_say(V, k) * faction(V, k, FS0)
+    return num
 
 
 @jitable
@@ -528,12 +534,10 @@ def concession_support_change(V, S, M, conceded):
     if not M[F1]:
         return 0.0
     num = 0.0
-    den = 0.0
     for k in range(NFAC):
-        w = faction(V, k, FW)
-        num += w * (clip01(S[SUP + k] + concession_shift(V, k, conceded)) - S[SUP + k])
-        den += w
-    return num / den if den > 0.0 else 0.0
+        num += faction_say(V, k) * (clip01(S[SUP + k] + concession_shift(V, k, conceded))
+                                    - S[SUP + k])
+    return num
 
 
 @jitable
@@ -557,23 +561,20 @@ def support_target(V, S, R, k):
 
 @jitable
 def successor_probability(V, S, k):
-    """F1: the chance that the selectorate chooses faction k's candidate: ∝ exp(κ × w̃_k ×
-    support_k) over the factions with a say (w̃: weights normalised to sum 1; κ =
+    """F1: the chance that the selectorate chooses faction k's candidate: ∝ exp(κ × say_k ×
+    support_k) over the factions with a say (say: :func:`faction_say`; κ =
     choice_precision); a faction with no say fields no candidate."""
-    if faction(V, k, FW) <= 0.0:
+    if faction_say(V, k) <= 0.0:
         return 0.0
-    wsum = 0.0
-    for j in range(NFAC):
-        wsum += max(faction(V, j, FW), 0.0)
     top = -1e300
     for j in range(NFAC):
-        if faction(V, j, FW) > 0.0:
-            top = max(top, V[SPREC] * faction(V, j, FW) / wsum * S[SUP + j])
+        if faction_say(V, j) > 0.0:
+            top = max(top, V[SPREC] * faction_say(V, j) * S[SUP + j])
     total = 0.0
     for j in range(NFAC):
-        if faction(V, j, FW) > 0.0:
-            total += math.exp(V[SPREC] * faction(V, j, FW) / wsum * S[SUP + j] - top)
-    return math.exp(V[SPREC] * faction(V, k, FW) / wsum * S[SUP + k] - top) / total
+        if faction_say(V, j) > 0.0:
+            total += math.exp(V[SPREC] * faction_say(V, j) * S[SUP + j] - top)
+    return math.exp(V[SPREC] * faction_say(V, k) * S[SUP + k] - top) / total
 
 
 @jitable
@@ -626,15 +627,12 @@ def coercer_keep_value(V, O, S, R, M):
 @jitable
 def removal_probability(V, S, M):
     """Chance that a campaign removes the regime: removal_chance as the regime stands at
-    round 0; with F1 it scales with the selectorate's withdrawn support, × (1 − Σ)/(1 − Σ₀)
-    (capped at 1): a selectorate that rallies makes the regime harder to topple, a divided
-    one easier."""
+    round 0; with F1 it moves with the support the selectorate has withdrawn since, ×
+    (1 + 2 × (Σ₀ − Σ)), in [0, 1]: a selectorate that rallies makes the regime harder to
+    topple, one that defects easier (a fall of half the support doubles the chance)."""
     if not M[F1]:
         return V[CREMP]
-    start = 1.0 - initial_support(V)
-    if start <= 0.0:
-        return 0.0
-    return clip01(V[CREMP] * (1.0 - selectorate_support(V, S)) / start)
+    return clip01(V[CREMP] * (1.0 + 2.0 * (initial_support(V) - selectorate_support(V, S))))
 
 
 @jitable
@@ -1094,8 +1092,9 @@ def scheduled_events(t, killed, reneges, V, S, O, M, ci, cf, u):
 @jitable
 def end_deal(V, S, M, ci):
     """A deal in force breaks (reneged on or violated): confrontation resumes, the programme
-    may be rebuilt again, and the concession's shift of the factions' support is undone
-    (F1: what the hard-liners lost to it they regain)."""
+    may be rebuilt again, and what is left of the concession's shift of the factions'
+    support is undone (F1: deal_conceded decays as support returns to its targets, so an
+    old deal's break restores less)."""
     S[DEALF] = 0.0
     apply_concession(V, S, M, -S[DCONC])
     S[DCONC] = 0.0
@@ -1172,6 +1171,7 @@ def advance_state(V, S, R, M, strike, shock):
         for k in range(NFAC):
             S[SUP + k] = clip01(S[SUP + k] + V[SRATE] * (support_target(V, S, R, k)
                                                           - S[SUP + k]))
+        S[DCONC] = S[DCONC] * (1.0 - V[SRATE])   # what is left of a deal's shift of support
 
 
 # --- the Bayesian coercer ---------------------------------------------------------------

@@ -97,7 +97,8 @@ S_FIELDS: tuple[str, ...] = ("economy", "unrest", "base", "program", "axis", "tr
 NS = len(S_FIELDS)
 (ECON, UNR, BASE, PROG, AXIS, TRUST, RES, ADAPT, CRED, CBEL, DEALF, DCONC,
  SUP) = range(NS - NFAC + 1)
-#: deal_conceded: the share of the programme the deal in force conceded (D1 weighs it).
+#: deal_conceded: what is left of the concession x·(1 − σ) by which the deal in force shifted
+#: the factions' support (it decays as support returns to its targets; F1, D1).
 #: Faction k's support for the leader is S[SUP + k].
 #: The states reported as final values (the regime's: not the successor's credit, the
 #: coercer's belief or whether a deal is in force).

@@ -258,8 +258,8 @@ class Aims(Section):
     removal_chance: Num = param(
         0.3, 0, 1, "probability", "C1",
         "Chance that a campaign to remove the regime succeeds (else it is a war), as the "
-        "regime stands at round 0; with the selectorate (F1) it scales with the support "
-        "the selectorate has withdrawn, × (1 − Σ)/(1 − Σ₀). 0.3: "
+        "regime stands at round 0; with the selectorate (F1) it moves with the support the "
+        "selectorate has withdrawn since, × (1 + 2 × (Σ₀ − Σ)). 0.3: "
         "foreign-imposed regime change is rare and costly (Archigos: 2.2% of ended spells "
         "are foreign removals).")
     belief_cost_benefit: Num = param(
