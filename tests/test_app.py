@@ -109,13 +109,16 @@ def _browser():
 
 
 def test_page_in_a_real_browser(server, tmp_path):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     browser = _browser()
-    wait = WebDriverWait(browser, 30)
+    # the page redraws its tables while we read them: a cell read mid-redraw is stale, so
+    # the waits retry instead of failing on it
+    wait = WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,))
     shots = Path(__file__).resolve().parents[1] / "tests" / "artifacts"
     shots.mkdir(exist_ok=True)
     try:
