@@ -349,6 +349,7 @@ def initial_state(V, S):
     # a deal in force at round 0: the factions' starting support already reflects it, so
     # breaking it restores no support (deterrence is priced by the programme's level)
     S[DCONC] = 0.0
+    normalise_say(V)
     for k in range(NFAC):
         S[SUP + k] = faction(V, k, FS0)
 
@@ -481,15 +482,23 @@ def faction(V, k, x):
 
 
 @jitable
-def faction_say(V, k):
-    """F1: faction k's share of the selectorate's say: its weight over the sum of weights
-    (equal shares if every weight is 0, as a sampled weight may be)."""
+def normalise_say(V):
+    """F1: turn the factions' weights into shares of the selectorate's say, summing to 1
+    (equal shares if every weight is 0, as a sampled weight may be); done once per run, at
+    round 0, so that every later use reads the share directly."""
     total = 0.0
     for j in range(NFAC):
         total += max(faction(V, j, FW), 0.0)
-    if total <= 0.0:
-        return 1.0 / NFAC
-    return max(faction(V, k, FW), 0.0) / total
+    for j in range(NFAC):
+        col = FAC + FAC_STRIDE * j + FW
+        V[col] = max(V[col], 0.0) / total if total > 0.0 else 1.0 / NFAC
+
+
+@jitable
+def faction_say(V, k):
+    """F1: faction k's share of the selectorate's say (normalised at round 0 by
+    :func:`normalise_say`)."""
+    return faction(V, k, FW)
 
 
 @jitable
