@@ -1284,8 +1284,8 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
         scheduled_events(t, kill_round == t, renege[t], V, S, O, M, ci, cf,
                          succession_uniform(seed, run, t) if kill_round == t else 0.0)
         shock = 1.0 if u[U_SHOCK] < V[USR] else 0.0
-        if S[DEALF] > 0.5:   # D1: he breaks the deal when it no longer pays him
-            round_pressure(V, t, sched, is_sched, listed, bump, R)
+        if S[DEALF] > 0.5 and M[D1]:   # D1: he breaks the deal when it no longer pays him
+            round_pressure(V, t, sched, is_sched, listed, bump, R)   # what would resume
             if leader_breaks_deal(V, O, S, R, M):
                 end_deal(V, S, M, ci)
                 ci[DVIOL] += 1
