@@ -296,3 +296,18 @@ def test_dominance_diagnosis_agrees_with_the_models_choice_rule():
         U = rng.integers(-2, 3, size=(lay.NT, 4)).astype(float)   # ties are common
         model = [bool(eq.dominated(U, a, eq.DOMINANCE_TOL)) for a in range(4)]
         assert dg.dominated(U).tolist() == model
+    # near the tolerance: differences of a few tol, where the choice rule's shortcut (skip an
+    # action whose summed utility is NT·tol below) must not change the verdict
+    tol = eq.DOMINANCE_TOL
+
+    def by_definition(U, a):   # every pair, every term: no shortcut
+        return any(b != a and (U[:, a] - U[:, b] <= tol).all() and (U[:, a] - U[:, b] < -tol).any()
+                   for b in range(U.shape[1]))
+
+    found = 0
+    for _ in range(2000):
+        U = rng.normal(0.0, 3.0, size=(lay.NT, 1)) + rng.integers(-2, 3, size=(lay.NT, 4)) * tol
+        model = [bool(eq.dominated(U, a, tol)) for a in range(4)]
+        assert model == [by_definition(U, a) for a in range(4)]
+        found += sum(model)
+    assert found > 100   # the near-tie cases include dominated actions

@@ -47,6 +47,25 @@ def test_w1_flows_are_discounted_over_the_horizon():
     assert F < eq.flow_weight(long.V[0], long.M) < 1 / 0.02
 
 
+def test_flow_weights_are_kept_per_run_and_recomputed_when_their_inputs_change():
+    """The memo slots (layout.MEMO_FIELDS) hold the flow weight with the inputs it came from:
+    a changed horizon or rate, a switched-off W1, or a hypothesised type gives the weight of
+    the new inputs, never a stale one."""
+    ctx = context()
+    V, M = ctx.V[0].copy(), ctx.M.copy()
+    assert np.isnan(V[lay.MEMO_F])                        # emptied when sampled
+    first = eq.flow_weight(V, M)
+    assert V[lay.MEMO_F] == first == eq.discounted_rounds(V[lay.PH], V[lay.PDISC])
+    V[lay.PH] = 6.0
+    assert eq.flow_weight(V, M) == eq.discounted_rounds(6.0, V[lay.PDISC]) != first
+    M[lay.W1] = False
+    assert eq.flow_weight(V, M) == 6.0
+    M[lay.W1] = True
+    assert eq.coercer_flow_weight(V, M) == eq.discounted_rounds(V[lay.CHOR], V[lay.CDISC])
+    V[lay.CDISC] = 0.0
+    assert eq.coercer_flow_weight(V, M) == V[lay.CHOR]
+
+
 def test_w2_the_economy_adapts_to_sanctions():
     on = _step(context(), 36)
     off = _step(context(economic_adaptation=False), 36)

@@ -51,7 +51,7 @@ def _kernel(ftype: str):
     from compellence.model.equations import simulate_run
 
     F = float32 if ftype == "float32" else float64
-    NV, NS, NO, NR, NT = lay.NV, lay.NS, lay.NO, lay.NR, lay.NT
+    NV, NS, NO, NR, NT = lay.NVX, lay.NS, lay.NO, lay.NR, lay.NT
 
     @cuda.jit
     def kernel(start, seed, T, kind, const, table, key, levels, scheduled, listed, M,

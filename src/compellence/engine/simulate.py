@@ -243,7 +243,7 @@ def sample_params(spec: Spec, seed: int, start: int, stop: int) -> np.ndarray:
     """The sampled parameter rows V of runs [start, stop), exactly as the kernel samples them."""
     from compellence.engine.cpu import sample_kernel
 
-    V = np.zeros((stop - start, lay.NV))
+    V = np.zeros((stop - start, lay.NVX))
     sample_kernel(start, seed, spec.kind, spec.const, spec.table, spec.key, V)
     return V
 

@@ -145,6 +145,8 @@ from compellence.model.layout import (
     M15,
     MART,
     MCRED,
+    MEMO_CH,
+    MEMO_FH,
     MIL,
     MRALLY,
     MU,
@@ -260,6 +262,7 @@ from compellence.model.layout import (
 from compellence.model.random import (
     campaign_uniform,
     jitable,
+    jitable_inline,
     param_uniform,
     round_uniforms,
     succession_uniform,
@@ -324,12 +327,15 @@ def sample_value(u, kind, const, table):
 
 @jitable
 def sample_params(seed, run, kind, const, table, key, V):
-    """Every per-run parameter into V, each from its own counter-based uniform."""
-    for j in range(V.shape[0]):
+    """Every per-run parameter into V, each from its own counter-based uniform; the memo
+    slots after them (layout.MEMO_FIELDS) emptied."""
+    for j in range(kind.shape[0]):
         if kind[j] == KIND_CONST:
             V[j] = const[j]
         else:
             V[j] = sample_value(param_uniform(seed, run, key[j]), kind[j], const[j], table[j])
+    for j in range(kind.shape[0], V.shape[0]):
+        V[j] = np.nan
 
 
 @jitable
@@ -412,10 +418,22 @@ def discounted_rounds(h, r):
 
 
 @jitable
+def memo_discounted_rounds(V, slot, h, r):
+    """:func:`discounted_rounds` (h, r), kept in V's memo slots slot … slot+2 with its inputs
+    (layout.MEMO_FIELDS): computed once per run, and anew whenever h or r differ from the
+    kept ones (the result is the same number either way)."""
+    if V[slot] != h or V[slot + 1] != r:   # NaN (emptied) never equals
+        V[slot] = h
+        V[slot + 1] = r
+        V[slot + 2] = discounted_rounds(h, r)
+    return V[slot + 2]
+
+
+@jitable
 def flow_weight(V, M):
     """W1: the weight, in rounds, of a per-round flow (pain, relief, risk, validation) over
     the leader's horizon at his discount rate (undiscounted when W1 is off)."""
-    return discounted_rounds(V[PH], V[PDISC] if M[W1] else 0.0)
+    return memo_discounted_rounds(V, MEMO_FH, V[PH], V[PDISC] if M[W1] else 0.0)
 
 
 @jitable
@@ -609,7 +627,7 @@ def choose_successor(V, S, u):
 @jitable
 def coercer_flow_weight(V, M):
     """The coercer's weight, in rounds, of a per-round cost over its horizon (as W1)."""
-    return discounted_rounds(V[CHOR], V[CDISC] if M[W1] else 0.0)
+    return memo_discounted_rounds(V, MEMO_CH, V[CHOR], V[CDISC] if M[W1] else 0.0)
 
 
 @jitable
@@ -812,7 +830,7 @@ def power_lost(V, x, M):
     return 1.0 - (1.0 - b) * (1.0 - forced)
 
 
-@jitable
+@jitable_inline
 def survival_term(V, O, S, R, M, g, f, p_war):
     """Regime and personal survival, in the right unit: resisting carries the per-round
     hazards of collapse and of being killed (the believed chance, M6) over the horizon
@@ -885,7 +903,7 @@ def base_change_resisting(V, S, R, M):
     return gain - V[BEL] * hardship * S[BASE]
 
 
-@jitable
+@jitable_inline
 def legitimacy_term(V, O, S, R, M, g, f):
     """The expected change of standing with the hardline base, × legitimacy weight: its flow
     while resisting over the horizon (W1), the rally of a retaliation (with W6, only when
@@ -922,7 +940,7 @@ def _put(U, j, a):
     U[j, 3] = a[3]
 
 
-@jitable
+@jitable_inline
 def utility_terms(V, O, S, R, M, U):
     """Every named term for every action into U (terms × actions; rows as layout.TERMS)."""
     g = offer_geometry(V, O, S, R, M)
@@ -960,8 +978,24 @@ def dominated(U, a, tol):
     """W7: whether action a (a column of the terms × actions matrix U) is no better than
     some other action in every term and worse in at least one, differences within tol
     counting as ties (ties are not dominance). The choice rule uses DOMINANCE_TOL."""
+    sums = np.zeros(U.shape[1])
     for b in range(U.shape[1]):
-        if b == a:
+        for j in range(U.shape[0]):
+            sums[b] += U[j, b]
+    return dominated_summed(U, a, tol, sums)
+
+
+@jitable
+def dominated_summed(U, a, tol, sums):
+    """:func:`dominated`, given each action's summed utility (sums): an action b whose sum
+    falls short of a's by NT·tol or more cannot dominate a (dominance needs every term's
+    difference ≤ tol, so a's sum exceeds b's by less than U.shape[0]·tol), and is skipped
+    without reading its terms. The same predicate, fewer comparisons (exact while rounding
+    of the sums stays under the 2·tol margin a dominated action leaves: terms below about
+    10^3 utility units, where an absolute tol of 1e-12 is meaningful at all)."""
+    bound = U.shape[0] * tol
+    for b in range(U.shape[1]):
+        if b == a or sums[a] - sums[b] >= bound:
             continue
         worse = False
         never_better = True
@@ -977,7 +1011,7 @@ def dominated(U, a, tol):
     return False
 
 
-@jitable
+@jitable_inline
 def logit_choice(lam, U, P, undominated):
     """Logit (quantal-response) choice: P = softmax(λ·Σ terms), summed in term order and
     computed stably; with ``undominated`` (W7) over the actions no other beats in every
@@ -994,10 +1028,11 @@ def logit_choice(lam, U, P, undominated):
     z0, z1, z2, z3 = lam * u0, lam * u1, lam * u2, lam * u3
     if undominated:   # an excluded action gets weight 0 (one action is always undominated)
         lo = -1e300
-        z0 = lo if dominated(U, 0, DOMINANCE_TOL) else z0
-        z1 = lo if dominated(U, 1, DOMINANCE_TOL) else z1
-        z2 = lo if dominated(U, 2, DOMINANCE_TOL) else z2
-        z3 = lo if dominated(U, 3, DOMINANCE_TOL) else z3
+        sums = (u0, u1, u2, u3)
+        z0 = lo if dominated_summed(U, 0, DOMINANCE_TOL, sums) else z0
+        z1 = lo if dominated_summed(U, 1, DOMINANCE_TOL, sums) else z1
+        z2 = lo if dominated_summed(U, 2, DOMINANCE_TOL, sums) else z2
+        z3 = lo if dominated_summed(U, 3, DOMINANCE_TOL, sums) else z3
     zm = max(max(z0, z1), max(z2, z3))
     e0, e1, e2, e3 = _expneg(z0 - zm), _expneg(z1 - zm), _expneg(z2 - zm), _expneg(z3 - zm)
     tot = e0 + e1 + e2 + e3
@@ -1143,7 +1178,7 @@ def leader_breaks_deal(V, O, S, R, M):
 
 
 # --- the regime's dynamics --------------------------------------------------------------
-@jitable
+@jitable_inline
 def advance_state(V, S, R, M, strike, shock):
     """Move the state of a run still in play to the next round (all from this round's state):
     economy (sanctions at their adapted bite and strikes erode a share of it; it is pulled

@@ -79,6 +79,16 @@ NV = len(V_FIELDS)
  V_DEAL0, DREC, SUCC,
  FAC, _F01, _F02, _F03, _F10, _F11, _F12, _F13, _F20, _F21, _F22, _F23,
  SRATE, SPRES, SHARD, SCONC, SMART, SOUST, SPREC) = range(NV)
+#: Memo slots of ``V``, after the parameters: the flow weights (W1) of the leader and of the
+#: coercer, which need a ``pow`` and depend only on per-run parameters, are computed once
+#: per run and kept with the inputs they were computed from (horizon, rate, weight); a
+#: function that finds other inputs (a hypothesised type, a test that sets a parameter)
+#: computes them anew. Not parameters: nothing samples or reports them.
+MEMO_FIELDS: tuple[str, ...] = ("flow_horizon", "flow_rate", "flow", "coercer_flow_horizon",
+                                "coercer_flow_rate", "coercer_flow")
+(MEMO_FH, MEMO_FR, MEMO_F, MEMO_CH, MEMO_CR, MEMO_C) = range(NV, NV + len(MEMO_FIELDS))
+#: Length of a run's ``V`` row: the parameters, then the memo slots.
+NVX = NV + len(MEMO_FIELDS)
 #: The selectorate's factions (F1): faction k's weight, support at round 0, line and
 #: candidate's identity multiple are V[FAC + FAC_STRIDE·k + FW / FS0 / FL / FSUCC].
 FACTIONS: tuple[str, ...] = ("hardliners", "establishment", "pragmatists")

@@ -31,6 +31,16 @@ def jitable(fn):
     return register_jitable(_nrt=False)(fn)
 
 
+def jitable_inline(fn):
+    """Mark a model function as :func:`jitable`, and have numba inline it into its callers
+    (at numba's IR level). Used for the few functions of the per-round hot path that LLVM's
+    own inliner leaves as calls because they are large: a call passes every array as seven
+    machine words, which costs more than the arithmetic of a short function
+    (benchmarks/inline.py measures it). Inlining changes no number: no floating-point
+    operation is reordered."""
+    return register_jitable(_nrt=False, inline="always")(fn)
+
+
 
 _MASK = np.uint64(0xFFFFFFFF)
 _S32 = np.uint64(32)
