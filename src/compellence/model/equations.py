@@ -985,7 +985,7 @@ def dominated(U, a, tol):
     return dominated_summed(U, a, tol, sums)
 
 
-@jitable
+@jitable_inline
 def dominated_summed(U, a, tol, sums):
     """:func:`dominated`, given each action's summed utility (sums): an action b whose sum
     falls short of a's by NT·tol or more cannot dominate a (dominance needs every term's
