@@ -686,7 +686,7 @@ def coercer_accepts(V, O, S, R, M, x):
 KEEP, BACK_DOWN, CAMPAIGN = 0, 1, 2
 
 
-@jitable
+@jitable_inline
 def coercer_move(V, O, S, R, M):
     """C1: its best response this round — keep up pressure, back down (− audience_cost), or
     start a campaign to remove the regime; ties keep the pressure on."""
@@ -701,7 +701,7 @@ def coercer_move(V, O, S, R, M):
 
 
 # --- what each action concedes (M9, M10) -----------------------------------------------
-@jitable
+@jitable_inline
 def offer_geometry(V, O, S, R, M):
     """(x_deal, x_cap, σ_deal, p_acc, deal touches core, capitulation touches core).
 
