@@ -36,8 +36,8 @@ def jitable_inline(fn):
     (at numba's IR level). Used for the few functions of the per-round hot path that LLVM's
     own inliner leaves as calls because they are large: a call passes every array as seven
     machine words, which costs more than the arithmetic of a short function
-    (benchmarks/inline.py measures it). Inlining changes no number: no floating-point
-    operation is reordered."""
+    (`python benchmarks/variants.py` measures it). Inlining changes no number: no
+    floating-point operation is reordered."""
     return register_jitable(_nrt=False, inline="always")(fn)
 
 

@@ -1,0 +1,104 @@
+"""Side by side: the engine as it is against copies of it with one compiler choice undone.
+
+Each variant is a copy of this checkout's package in a temporary folder with one change:
+``no-inline`` (every ``jitable_inline`` back to ``jitable``: LLVM alone decides what to
+inline), ``python-errors`` (numba's default error model: every division raises on zero).
+Every variant compiles into its own fresh cache (the compile time is reported), then the
+variants are timed in turn, alternating, in fresh processes; the minimum over the repeats is
+quoted (noise on a shared machine only adds time). The numbers of every variant are the
+same (the script checks the decisions and outcome counts agree).
+
+Usage: python benchmarks/variants.py [--runs N] [--repeat K] [--threads T]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+CODE = """
+import time, sys, warnings
+warnings.simplefilter("ignore")
+t0 = time.perf_counter()
+from compellence.engine.simulate import simulate_chunk
+from compellence.scenario import load_scenario
+sc = load_scenario("iran-2025-surrender")
+t1 = time.perf_counter()
+simulate_chunk(sc, 1, 0, 5000)
+t2 = time.perf_counter()
+n = int(sys.argv[1])
+if n:
+    t = time.perf_counter(); r = simulate_chunk(sc, 1, 0, n); d = time.perf_counter() - t
+    import numpy as np
+    print(d, r.decisions, np.bincount(r.columns["outcome"]).tolist())
+else:
+    print(t2 - t1)
+"""
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+def make_variant(root: Path, name: str) -> Path:
+    """A copy of the package with the variant's change; returns the folder for PYTHONPATH."""
+    dst = root / name
+    shutil.copytree(SRC / "compellence", dst / "compellence",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    model = dst / "compellence" / "model"
+    if name == "no-inline":
+        for f in (model / "equations.py", model / "random.py"):
+            f.write_text(re.sub(r"^@jitable_inline$", "@jitable", f.read_text(), flags=re.M))
+    elif name == "python-errors":
+        cpu = dst / "compellence" / "engine" / "cpu.py"
+        cpu.write_text(cpu.read_text().replace('ERROR_MODEL = "numpy"', 'ERROR_MODEL = "python"'))
+    return dst
+
+
+def run(src: Path, cache: Path, runs: int, threads: int) -> list[str]:
+    env = {**os.environ, "PYTHONPATH": str(src), "NUMBA_CACHE_DIR": str(cache),
+           "NUMBA_NUM_THREADS": str(threads)}
+    out = subprocess.run([sys.executable, "-c", CODE, str(runs)], env=env, check=True,
+                         capture_output=True, text=True).stdout
+    return out.strip().splitlines()[-1].split(" ", 2)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=150_000)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--variants", default="as-is,no-inline,python-errors")
+    args = ap.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="compellence-variants-"))
+    names = args.variants.split(",")
+    srcs = {n: (SRC if n == "as-is" else make_variant(root, n)) for n in names}
+    caches = {n: root / f"cache-{n}" for n in names}
+    compile_s = {n: float(run(srcs[n], caches[n], 0, args.threads)[0]) for n in names}
+    times: dict[str, list[float]] = {n: [] for n in names}
+    seen: dict[str, tuple[str, str]] = {}
+    for _ in range(args.repeat):
+        for n in names:
+            secs, decisions, outcomes = run(srcs[n], caches[n], args.runs, args.threads)
+            times[n].append(float(secs))
+            seen[n] = (decisions, outcomes)
+    same = len(set(seen.values())) == 1
+    first = min(times[names[0]])
+    print(f"flagship, {args.runs:,} runs, {args.threads} thread(s), minimum of {args.repeat} "
+          "alternating runs per variant")
+    print(f"{'variant':>14} {'compile s':>10} {'kernel s':>9} {'run-rounds/s':>13} "
+          f"{'time ÷ as-is':>13}")
+    for n in names:
+        best = min(times[n])
+        print(f"{n:>14} {compile_s[n]:>10.1f} {best:>9.3f} {args.runs * 24 / best:>13.3g} "
+              f"{best / first:>13.2f}")
+    print("numbers identical across variants:", "yes" if same else f"NO {seen}")
+    shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
