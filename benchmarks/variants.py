@@ -36,7 +36,8 @@ n = int(sys.argv[1])
 if n:
     t = time.perf_counter(); r = simulate_chunk(sc, 1, 0, n); d = time.perf_counter() - t
     import numpy as np
-    print(d, r.decisions, np.bincount(r.columns["outcome"]).tolist())
+    sig = f"{np.bincount(r.columns['outcome']).tolist()}/{r.term_sums.sum():.17g}"
+    print(d, r.decisions, sig.replace(" ", ""))
 else:
     print(t2 - t1)
 """
@@ -51,11 +52,22 @@ def make_variant(root: Path, name: str) -> Path:
                     ignore=shutil.ignore_patterns("__pycache__"))
     model = dst / "compellence" / "model"
     if name == "no-inline":
+        changed = 0
         for f in (model / "equations.py", model / "random.py"):
-            f.write_text(re.sub(r"^@jitable_inline$", "@jitable", f.read_text(), flags=re.M))
+            text, k = re.subn(r"^@jitable_inline$", "@jitable", f.read_text(), flags=re.M)
+            f.write_text(text)
+            changed += k
+        if not changed:
+            raise SystemExit("no-inline: no @jitable_inline function found")
     elif name == "python-errors":
         cpu = dst / "compellence" / "engine" / "cpu.py"
-        cpu.write_text(cpu.read_text().replace('ERROR_MODEL = "numpy"', 'ERROR_MODEL = "python"'))
+        old = cpu.read_text()
+        new = old.replace('ERROR_MODEL = "numpy"', 'ERROR_MODEL = "python"')
+        if new == old:
+            raise SystemExit('python-errors: no ERROR_MODEL = "numpy" in engine/cpu.py')
+        cpu.write_text(new)
+    else:
+        raise SystemExit(f"unknown variant {name!r} (as-is, no-inline, python-errors)")
     return dst
 
 
@@ -96,8 +108,11 @@ def main() -> None:
         best = min(times[n])
         print(f"{n:>14} {compile_s[n]:>10.1f} {best:>9.3f} {args.runs * 24 / best:>13.3g} "
               f"{best / first:>13.2f}")
-    print("numbers identical across variants:", "yes" if same else f"NO {seen}")
+    print("numbers identical across variants (outcome counts, decisions, Σ utility terms):",
+          "yes" if same else f"NO {seen}")
     shutil.rmtree(root, ignore_errors=True)
+    if not same:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

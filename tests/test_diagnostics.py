@@ -311,3 +311,12 @@ def test_dominance_diagnosis_agrees_with_the_models_choice_rule():
         assert model == [by_definition(U, a) for a in range(4)]
         found += sum(model)
     assert found > 100   # the near-tie cases include dominated actions
+    # large magnitudes (the sums' rounding exceeds tol) and tol = 0: still the definition
+    for scale in (1e4, 1e8):
+        for _ in range(500):
+            U = (rng.normal(0.0, scale, size=(lay.NT, 1))
+                 + rng.integers(-2, 3, size=(lay.NT, 4)) * tol)
+            assert [bool(eq.dominated(U, a, tol)) for a in range(4)] == [
+                by_definition(U, a) for a in range(4)]
+    U = np.array([[1.0, 1.0], [0.0, 1e-17]])
+    assert eq.dominated(U, 0, 0.0) and not eq.dominated(U, 1, 0.0)

@@ -49,8 +49,8 @@ def test_w1_flows_are_discounted_over_the_horizon():
 
 def test_flow_weights_are_kept_per_run_and_recomputed_when_their_inputs_change():
     """The memo slots (layout.MEMO_FIELDS) hold the flow weight with the inputs it came from:
-    a changed horizon or rate, a switched-off W1, or a hypothesised type gives the weight of
-    the new inputs, never a stale one."""
+    a changed horizon or rate, or a switched-off W1, gives the weight of the new inputs,
+    never a stale one."""
     ctx = context()
     V, M = ctx.V[0].copy(), ctx.M.copy()
     assert np.isnan(V[lay.MEMO_F])                        # emptied when sampled

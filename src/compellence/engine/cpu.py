@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -49,12 +48,6 @@ def _set_cache_dir() -> None:
 _set_cache_dir()
 
 from numba import njit, prange  # noqa: E402
-from numba.core.errors import NumbaIRAssumptionWarning  # noqa: E402
-
-# numba's IR inliner (model functions marked ``jitable_inline``) trips an internal pedantic
-# scope check that it reports as a warning asking for a bug report; the compiled kernel is
-# checked against the uncompiled reference by tests/test_backends.py, so it is not shown.
-warnings.filterwarnings("ignore", category=NumbaIRAssumptionWarning)
 
 from compellence.model.equations import sample_params, simulate_run  # noqa: E402
 
@@ -63,9 +56,10 @@ from compellence.model.equations import sample_params, simulate_run  # noqa: E40
 BLOCK_RUNS = 64
 
 
-#: numba's "numpy" error model: a float division by zero gives inf/nan as in NumPy instead
-#: of raising (the model divides only by guarded quantities). Without it every division
-#: carries an exception path, which doubles the compile time and slows the loop.
+#: numba's "numpy" error model: a float division by zero gives inf/nan, as the uncompiled
+#: reference does on NumPy scalars, instead of raising (the model divides only by guarded
+#: quantities). Without it every division carries an exception path, which more than
+#: doubles the compile time and slows the loop (benchmarks/variants.py).
 ERROR_MODEL = "numpy"
 
 

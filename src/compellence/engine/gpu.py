@@ -51,7 +51,7 @@ def _kernel(ftype: str):
     from compellence.model.equations import simulate_run
 
     F = float32 if ftype == "float32" else float64
-    NV, NS, NO, NR, NT = lay.NVX, lay.NS, lay.NO, lay.NR, lay.NT
+    NVX, NS, NO, NR, NT = lay.NVX, lay.NS, lay.NO, lay.NR, lay.NT
 
     @cuda.jit
     def kernel(start, seed, T, kind, const, table, key, levels, scheduled, listed, M,
@@ -60,13 +60,13 @@ def _kernel(ftype: str):
         i = cuda.grid(1)
         if i >= CI.shape[0]:
             return
-        V = cuda.local.array(NV, F)
+        V = cuda.local.array(NVX, F)
         S = cuda.local.array(NS, F)
         O = cuda.local.array(NO, F)
         R = cuda.local.array(NR, F)
         U = cuda.local.array((NT, 4), F)
         P = cuda.local.array(4, F)
-        HV = cuda.local.array(NV, F)
+        HV = cuda.local.array(NVX, F)
         bump = cuda.local.array(5, F)
         u = cuda.local.array(8, float64)
         TS = cuda.local.array((NT, 4), float64)

@@ -172,7 +172,7 @@ def _records(played: int, rec: np.ndarray, rec_terms: np.ndarray) -> list[dict]:
 class Context:
     """First-round decision inputs of n runs (rows), evaluated with the model's own functions."""
 
-    V: np.ndarray   # (n, NV) parameters
+    V: np.ndarray   # (n, NVX) parameters, then memo slots (written by the model: keyed)
     S: np.ndarray   # (n, NS) state
     O: np.ndarray   # (n, NO) offer in force
     R: np.ndarray   # (n, NR) pressure

@@ -82,8 +82,8 @@ NV = len(V_FIELDS)
 #: Memo slots of ``V``, after the parameters: the flow weights (W1) of the leader and of the
 #: coercer, which need a ``pow`` and depend only on per-run parameters, are computed once
 #: per run and kept with the inputs they were computed from (horizon, rate, weight); a
-#: function that finds other inputs (a hypothesised type, a test that sets a parameter)
-#: computes them anew. Not parameters: nothing samples or reports them.
+#: call that finds other inputs (W1 switched off, a caller or test that sets the horizon or
+#: the rate) computes them anew. Not parameters: nothing samples or reports them.
 MEMO_FIELDS: tuple[str, ...] = ("flow_horizon", "flow_rate", "flow", "coercer_flow_horizon",
                                 "coercer_flow_rate", "coercer_flow")
 (MEMO_FH, MEMO_FR, MEMO_F, MEMO_CH, MEMO_CR, MEMO_C) = range(NV, NV + len(MEMO_FIELDS))
