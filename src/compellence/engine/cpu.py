@@ -58,8 +58,8 @@ BLOCK_RUNS = 64
 
 #: numba's "numpy" error model: a float division by zero gives inf/nan, as the uncompiled
 #: reference does on NumPy scalars, instead of raising (the model divides only by guarded
-#: quantities). Without it every division carries an exception path, which more than
-#: doubles the compile time and slows the loop (benchmarks/variants.py).
+#: quantities). Without it every division carries an exception path, which roughly
+#: doubles the compile time (benchmarks/variants.py).
 ERROR_MODEL = "numpy"
 
 

@@ -973,32 +973,14 @@ def _expneg(x):
     return math.exp(x)
 
 
+@jitable_inline
 def dominated(U, a, tol):
     """W7: whether action a (a column of the terms × actions matrix U) is no better than
     some other action in every term and worse in at least one, differences within tol
-    counting as ties (ties are not dominance). The choice rule uses DOMINANCE_TOL. Plain
-    Python (any matrix shape; the game and the diagnosis call it); the compiled choice rule
-    calls :func:`dominated_summed` with the sums it has already."""
-    sums = np.zeros(U.shape[1])
-    mags = np.zeros(U.shape[1])
+    counting as ties (ties are not dominance). The choice rule uses DOMINANCE_TOL; the game
+    and the diagnosis call it from Python with any matrix shape."""
     for b in range(U.shape[1]):
-        for j in range(U.shape[0]):
-            sums[b] += U[j, b]
-            mags[b] += abs(U[j, b])
-    return dominated_summed(U, a, tol, sums, mags)
-
-
-@jitable_inline
-def dominated_summed(U, a, tol, sums, mags):
-    """:func:`dominated`, given each action's summed utility (sums, added in term order) and
-    summed magnitude (mags, Σ|terms|): an action b whose sum falls short of a's by n·(tol +
-    2.3e-16·(mags_a + mags_b)) or more cannot dominate a, and is skipped without reading its
-    terms (n terms. Dominance needs every term's difference ≤ tol and one < −tol, so the
-    exact sums differ by less than (n − 2)·tol; the rounding of n-term sums is below
-    2n·2⁻⁵³·(mags_a + mags_b)). The same predicate, for any tol ≥ 0 and any magnitude."""
-    n = U.shape[0]
-    for b in range(U.shape[1]):
-        if b == a or sums[a] - sums[b] >= n * (tol + 2.3e-16 * (mags[a] + mags[b])):
+        if b == a:
             continue
         worse = False
         never_better = True
@@ -1023,28 +1005,18 @@ def logit_choice(lam, U, P, undominated):
     u1 = 0.0
     u2 = 0.0
     u3 = 0.0
-    m0 = 0.0
-    m1 = 0.0
-    m2 = 0.0
-    m3 = 0.0
     for j in range(NT):
         u0 += U[j, 0]
         u1 += U[j, 1]
         u2 += U[j, 2]
         u3 += U[j, 3]
-        m0 += abs(U[j, 0])
-        m1 += abs(U[j, 1])
-        m2 += abs(U[j, 2])
-        m3 += abs(U[j, 3])
     z0, z1, z2, z3 = lam * u0, lam * u1, lam * u2, lam * u3
     if undominated:   # an excluded action gets weight 0 (one action is always undominated)
         lo = -1e300
-        sums = (u0, u1, u2, u3)
-        mags = (m0, m1, m2, m3)
-        z0 = lo if dominated_summed(U, 0, DOMINANCE_TOL, sums, mags) else z0
-        z1 = lo if dominated_summed(U, 1, DOMINANCE_TOL, sums, mags) else z1
-        z2 = lo if dominated_summed(U, 2, DOMINANCE_TOL, sums, mags) else z2
-        z3 = lo if dominated_summed(U, 3, DOMINANCE_TOL, sums, mags) else z3
+        z0 = lo if dominated(U, 0, DOMINANCE_TOL) else z0
+        z1 = lo if dominated(U, 1, DOMINANCE_TOL) else z1
+        z2 = lo if dominated(U, 2, DOMINANCE_TOL) else z2
+        z3 = lo if dominated(U, 3, DOMINANCE_TOL) else z3
     zm = max(max(z0, z1), max(z2, z3))
     e0, e1, e2, e3 = _expneg(z0 - zm), _expneg(z1 - zm), _expneg(z2 - zm), _expneg(z3 - zm)
     tot = e0 + e1 + e2 + e3
