@@ -31,11 +31,15 @@ def main() -> None:
     args = ap.parse_args()
     os.environ["NUMBA_DISABLE_CACHING"] = "1"
     warnings.simplefilter("ignore")
+    import importlib
+
     import numba
 
-    import compellence.engine.simulate as sim
     from compellence.engine import cpu
     from compellence.scenario import load_scenario
+
+    # the module, not the package's ``simulate`` function of the same name
+    sim = importlib.import_module("compellence.engine.simulate")
 
     numba.set_num_threads(1)
     error_model = getattr(cpu, "ERROR_MODEL", "python")   # older checkouts: numba's default
