@@ -52,7 +52,6 @@ warnings.filterwarnings("ignore", message=r"(?s).*variable .* is not in scope",
                         category=NumbaIRAssumptionWarning)
 
 
-
 _MASK = np.uint64(0xFFFFFFFF)
 _S32 = np.uint64(32)
 _M0 = np.uint64(0xD2511F53)
