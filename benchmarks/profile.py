@@ -43,9 +43,13 @@ def main() -> None:
 
     numba.set_num_threads(1)
     error_model = getattr(cpu, "ERROR_MODEL", "python")   # older checkouts: numba's default
-    kernel = numba.njit(parallel=True, error_model=error_model)(cpu.cpu_kernel.py_func)
-    cpu.cpu_kernel = kernel
-    sim._kernel = lambda backend: kernel
+    if hasattr(cpu, "block_kernel"):    # threads over a serial kernel
+        kernel = numba.njit(nogil=True, error_model=error_model)(cpu.block_kernel.py_func)
+        cpu.block_kernel = kernel
+    else:                                # older checkouts: one prange kernel
+        kernel = numba.njit(parallel=True, error_model=error_model)(cpu.cpu_kernel.py_func)
+        cpu.cpu_kernel = kernel
+        sim._kernel = lambda backend: kernel
     sc = load_scenario("iran-2025-surrender")
     sim.simulate_chunk(sc, 1, 0, 5000)                       # compile
     lib = kernel.overloads[kernel.signatures[0]].library

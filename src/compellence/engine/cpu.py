@@ -1,9 +1,16 @@
-"""CPU drivers of the model: the numba kernel (parallel over runs) and the Python reference.
+"""CPU drivers of the model: the numba kernel (threads over blocks of runs) and the Python
+reference.
 
 Both call :func:`compellence.model.equations.simulate_run` for every run: the compiled
-kernel with numba's ``prange`` over blocks of :data:`BLOCK_RUNS` runs, the reference with
-the very same function uncompiled (``cpu_kernel.py_func``). Nothing here is an equation:
-the driver allocates scratch arrays, loops over runs and sums each block's utility terms.
+:func:`block_kernel` (serial, without the GIL) on a pool of threads that take blocks of
+:data:`BLOCK_RUNS` runs :data:`STEP_BLOCKS` at a time, the reference with the very same
+function uncompiled (:func:`reference_kernel`). Nothing here is an equation: the driver
+allocates scratch arrays, loops over runs and sums each block's utility terms.
+
+Why threads and not numba's ``prange``: the parallel compiler builds and optimises the whole
+inlined model a further time for its work-sharing wrapper (about 4 s of every first compile,
+benchmarks/results/compile.txt), and splits the blocks evenly between threads ahead of time,
+while runs differ in length; here a thread takes the next blocks when it is done.
 
 The compiled kernel is cached on disk. numba's cache would not notice an edit of the
 model's modules (only of this file), so the cache folder is keyed by a hash of the
@@ -14,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -47,13 +55,18 @@ def _set_cache_dir() -> None:
 
 _set_cache_dir()
 
-from numba import njit, prange  # noqa: E402
+from numba import njit  # noqa: E402
 
 from compellence.model.equations import sample_params, simulate_run  # noqa: E402
 
-#: Runs per block of the parallel loop: a block is simulated by one thread in run order and
-#: sums its utility terms locally, so results never depend on the thread count.
+#: Runs per block: a block is simulated by one thread in run order and sums its utility
+#: terms locally, so results never depend on the thread count.
 BLOCK_RUNS = 64
+
+#: Blocks a thread takes at a time (512 runs, a few milliseconds of work): small enough that
+#: threads finish together although runs differ in length, large enough that handing out
+#: work costs nothing measurable.
+STEP_BLOCKS = 8
 
 
 #: numba's "numpy" error model: a float division by zero gives inf/nan, as the uncompiled
@@ -63,24 +76,28 @@ BLOCK_RUNS = 64
 ERROR_MODEL = "numpy"
 
 
-@njit(parallel=True, cache=True, error_model=ERROR_MODEL)
-def cpu_kernel(start, seed, T, kind, const, table, key, levels, scheduled, listed, M, kill_round,
-               renege, LRN, HYP, CI, CF, TACC, want_traj, traj, alive, TRB, DRB, want_rec, rec,
-               rec_terms):
-    """Simulate the runs start … start+n−1 (rows of CI/CF); TACC[b] gets block b's Σ terms."""
+@njit(nogil=True, cache=True, error_model=ERROR_MODEL)
+def block_kernel(b0, b1, start, seed, T, kind, const, table, key, levels, scheduled, listed, M,
+                 kill_round, renege, LRN, HYP, CI, CF, TACC, want_traj, traj, alive, TRB, DRB,
+                 want_rec, rec, rec_terms):
+    """Simulate blocks b0 … b1−1 of the runs start … start+n−1 (rows of CI/CF), in run order;
+    TACC[b] gets block b's Σ terms. Compiled without the GIL, so threads run blocks at once."""
     n = CI.shape[0]
-    for b in prange(TACC.shape[0]):
-        V = np.empty(lay.NVX)
-        S = np.empty(lay.NS)
-        O = np.empty(lay.NO)
-        R = np.empty(lay.NR)
-        U = np.empty((lay.NT, 4))
-        P = np.empty(4)
-        HV = np.empty(lay.NVX)
-        bump = np.empty(5)
-        u = np.empty(8)
-        TS = np.empty((lay.NT, 4))
-        acc = np.zeros((lay.NT, 4))
+    V = np.empty(lay.NVX)
+    S = np.empty(lay.NS)
+    O = np.empty(lay.NO)
+    R = np.empty(lay.NR)
+    U = np.empty((lay.NT, 4))
+    P = np.empty(4)
+    HV = np.empty(lay.NVX)
+    bump = np.empty(5)
+    u = np.empty(8)
+    TS = np.empty((lay.NT, 4))
+    acc = np.empty((lay.NT, 4))
+    for b in range(b0, b1):
+        for j in range(lay.NT):
+            for a in range(4):
+                acc[j, a] = 0.0
         tb = min(np.int64(b), TRB.shape[0] - 1)   # per-round sums: one row per block when recorded
         for i in range(b * BLOCK_RUNS, min(n, (b + 1) * BLOCK_RUNS)):
             simulate_run(i, start + i, seed, T, kind, const, table, key, levels, scheduled, listed,
@@ -95,18 +112,78 @@ def cpu_kernel(start, seed, T, kind, const, table, key, levels, scheduled, liste
                 TACC[b, j, a] = acc[j, a]
 
 
+@njit(nogil=True, cache=True, error_model=ERROR_MODEL)
+def sample_block(i0, i1, start, seed, kind, const, table, key, V):
+    """Rows i0 … i1−1 of V: the sampled parameters of runs start+i0 … (as the kernel samples
+    them)."""
+    for i in range(i0, i1):
+        sample_params(seed, start + i, kind, const, table, key, V[i])
+
+
 def blocks(n: int) -> int:
     """Number of blocks of :data:`BLOCK_RUNS` for n runs."""
     return -(-n // BLOCK_RUNS)
 
 
+def threads() -> int:
+    """Threads the kernels use: numba's thread count (``NUMBA_NUM_THREADS``, or
+    ``numba.set_num_threads`` in this thread, as :func:`..simulate.one_thread` does)."""
+    import numba
+
+    return numba.get_num_threads()
 
 
-@njit(parallel=True, cache=True, error_model=ERROR_MODEL)
-def sample_kernel(start, seed, kind, const, table, key, V):
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+
+
+def fan_out(kernel, n: int, step: int, args: tuple) -> None:
+    """Call ``kernel(lo, hi, *args)`` over [0, n) in pieces of ``step`` on :func:`threads`
+    threads, each taking the next piece when it is done (the pieces write disjoint rows, so
+    the numbers do not depend on which thread ran which). An interrupt cancels the pieces
+    not started."""
+    k = threads()
+    if k <= 1 or n <= step:
+        kernel(0, n, *args)
+        return
+    pool = _POOLS.get(k)
+    if pool is None:
+        pool = _POOLS[k] = ThreadPoolExecutor(k, thread_name_prefix="compellence")
+    futures = [pool.submit(kernel, lo, min(n, lo + step), *args) for lo in range(0, n, step)]
+    try:
+        for f in futures:
+            f.result()
+    except BaseException:
+        for f in futures:
+            f.cancel()
+        raise
+
+
+def cpu_kernel(start, seed, T, kind, const, table, key, levels, scheduled, listed, M,
+               kill_round, renege, LRN, HYP, CI, CF, TACC, want_traj, traj, alive, TRB, DRB,
+               want_rec, rec, rec_terms) -> None:
+    """Simulate the runs start … start+n−1 (rows of CI/CF) on all threads; TACC[b] gets block
+    b's Σ terms."""
+    fan_out(block_kernel, TACC.shape[0], STEP_BLOCKS,
+            (start, seed, T, kind, const, table, key, levels, scheduled, listed, M, kill_round,
+             renege, LRN, HYP, CI, CF, TACC, want_traj, traj, alive, TRB, DRB, want_rec, rec,
+             rec_terms))
+
+
+def reference_kernel(start, seed, T, kind, const, table, key, levels, scheduled, listed, M,
+                     kill_round, renege, LRN, HYP, CI, CF, TACC, want_traj, traj, alive, TRB,
+                     DRB, want_rec, rec, rec_terms) -> None:
+    """:func:`cpu_kernel` uncompiled: every block in turn through ``simulate_run`` as plain
+    Python (the readable reference, about 10⁴ run-rounds/s)."""
+    block_kernel.py_func(0, TACC.shape[0], start, seed, T, kind, const, table, key, levels,
+                         scheduled, listed, M, kill_round, renege, LRN, HYP, CI, CF, TACC,
+                         want_traj, traj, alive, TRB, DRB, want_rec, rec, rec_terms)
+
+
+def sample_kernel(start, seed, kind, const, table, key, V) -> None:
     """The sampled parameter rows of runs start … start+n−1 (as the kernel samples them)."""
-    for i in prange(V.shape[0]):
-        sample_params(seed, start + i, kind, const, table, key, V[i])
+    fan_out(sample_block, V.shape[0], STEP_BLOCKS * BLOCK_RUNS,
+            (start, seed, kind, const, table, key, V))
 
 
-__all__ = ["BLOCK_RUNS", "blocks", "cpu_kernel", "model_fingerprint", "sample_kernel"]
+__all__ = ["BLOCK_RUNS", "STEP_BLOCKS", "block_kernel", "blocks", "cpu_kernel", "fan_out",
+           "model_fingerprint", "reference_kernel", "sample_block", "sample_kernel", "threads"]

@@ -64,9 +64,9 @@ def _serial(kernel, args: tuple) -> None:
 
 
 def _kernel(backend: str):
-    from compellence.engine.cpu import cpu_kernel
+    from compellence.engine.cpu import cpu_kernel, reference_kernel
 
-    return cpu_kernel if backend == "numba" else cpu_kernel.py_func
+    return cpu_kernel if backend == "numba" else reference_kernel
 
 
 def simulate_chunk(sc: Scenario, seed: int, start: int, stop: int, *, trajectories: bool = False,
