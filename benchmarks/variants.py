@@ -2,7 +2,8 @@
 
 Each variant is a copy of this checkout's package in a temporary folder with one change:
 ``no-inline`` (every ``jitable_inline`` back to ``jitable``: LLVM alone decides what to
-inline), ``python-errors`` (numba's default error model: every division raises on zero).
+inline), ``python-errors`` (numba's default error model: every division raises on zero),
+``inline-only:f+g`` (inlining kept only on the functions f and g).
 Every variant compiles into its own fresh cache (the compile time is reported), then the
 variants are timed in turn, alternating, in fresh processes; the minimum over the repeats is
 quoted (noise on a shared machine only adds time). The numbers of every variant are the
@@ -59,6 +60,17 @@ def make_variant(root: Path, name: str) -> Path:
             changed += k
         if not changed:
             raise SystemExit("no-inline: no @jitable_inline function found")
+    elif name.startswith("inline-only:"):
+        keep = set(name.split(":", 1)[1].split("+"))
+        changed = 0
+        for f in (model / "equations.py", model / "random.py"):
+            def sub(m: re.Match) -> str:
+                return m.group(0) if m.group(1) in keep else "@jitable\ndef " + m.group(1)
+            text, k = re.subn(r"^@jitable_inline\ndef (\w+)", sub, f.read_text(), flags=re.M)
+            f.write_text(text)
+            changed += k
+        if not changed:
+            raise SystemExit(f"{name}: no @jitable_inline function found")
     elif name == "python-errors":
         cpu = dst / "compellence" / "engine" / "cpu.py"
         old = cpu.read_text()
@@ -67,7 +79,8 @@ def make_variant(root: Path, name: str) -> Path:
             raise SystemExit('python-errors: no ERROR_MODEL = "numpy" in engine/cpu.py')
         cpu.write_text(new)
     else:
-        raise SystemExit(f"unknown variant {name!r} (as-is, no-inline, python-errors)")
+        raise SystemExit(f"unknown variant {name!r} "
+                         "(as-is, no-inline, inline-only:f+g, python-errors)")
     return dst
 
 
@@ -102,11 +115,12 @@ def main() -> None:
     first = min(times[names[0]])
     print(f"flagship, {args.runs:,} runs, {args.threads} thread(s), minimum of {args.repeat} "
           "alternating runs per variant")
-    print(f"{'variant':>14} {'compile s':>10} {'kernel s':>9} {'run-rounds/s':>13} "
+    w = max(14, *map(len, names))
+    print(f"{'variant':>{w}} {'compile s':>10} {'kernel s':>9} {'run-rounds/s':>13} "
           f"{'time ÷ as-is':>13}")
     for n in names:
         best = min(times[n])
-        print(f"{n:>14} {compile_s[n]:>10.1f} {best:>9.3f} {args.runs * 24 / best:>13.3g} "
+        print(f"{n:>{w}} {compile_s[n]:>10.1f} {best:>9.3f} {args.runs * 24 / best:>13.3g} "
               f"{best / first:>13.2f}")
     print("numbers identical across variants (outcome counts, decisions, Σ utility terms):",
           "yes" if same else f"NO {seen}")

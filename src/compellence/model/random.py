@@ -34,14 +34,26 @@ def jitable(fn):
     return register_jitable(_nrt=False)(fn)
 
 
+#: Callers that get a call, not an inlined copy, of a :func:`jitable_inline` function: the
+#: learning coercer's likelihood (M13) evaluates the leader's choice for each hypothesis, and
+#: a second inlined copy of the whole decision cost about 3.5 s of every first compile
+#: (benchmarks/results/compile.txt) for a path that runs only when the coercer learns.
+NOT_INLINED_INTO = frozenset({"hypothesis_likelihood"})
+
+
+def _inline_here(expr, caller_info, callee_info) -> bool:
+    """numba's inlining cost model: inline unless the caller is in :data:`NOT_INLINED_INTO`."""
+    return caller_info.func_ir.func_id.func_name not in NOT_INLINED_INTO
+
+
 def jitable_inline(fn):
     """Mark a model function as :func:`jitable`, and have numba inline it into its callers
-    (at numba's IR level). Used for the few functions of the per-round hot path that LLVM's
-    own inliner leaves as calls because they are large: a call passes every array as seven
-    machine words, which costs more than the arithmetic of a short function
-    (`python benchmarks/variants.py` measures it). Inlining changes no number: no
-    floating-point operation is reordered."""
-    return register_jitable(_nrt=False, inline="always")(fn)
+    (at numba's IR level) except those in :data:`NOT_INLINED_INTO`. Used for the few
+    functions of the per-round hot path that LLVM's own inliner leaves as calls because
+    they are large: a call passes every array as seven machine words, which costs more than
+    the arithmetic of a short function (`python benchmarks/variants.py` measures it).
+    Inlining changes no number: no floating-point operation is reordered."""
+    return register_jitable(_nrt=False, inline=_inline_here)(fn)
 
 
 # numba's IR inliner trips an internal pedantic scope check (numba issues #7802, #9489) that
