@@ -25,6 +25,23 @@ def test_run_prints_outcomes_terms_and_caveat():
         assert word in r.output
 
 
+def test_run_summary_does_not_import_pandas():
+    """`compellence run` printing a summary keeps its per-run results as NumPy columns: pandas
+    (about 0.4 s of start-up) is imported only for a table that is asked for (--out, the
+    API's DataFrames). A fresh process, so no earlier test has imported it."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom compellence.cli import app\n"
+            "sys.argv = ['compellence', 'run', 'iran-2025-surrender', '--runs', '300']\n"
+            "try:\n    app()\nexcept SystemExit:\n    pass\n"
+            "print('PANDAS', 'pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "Outcomes at the horizon" in out
+    assert out.strip().splitlines()[-1] == "PANDAS False"
+
+
 def test_run_json_matches_the_engine():
     r = runner.invoke(app, ["run", "iran-2015-jcpoa", "--runs", "400", "--json"])
     assert r.exit_code == 0

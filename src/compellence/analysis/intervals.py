@@ -182,8 +182,7 @@ def describe_leaders(names: list[str]) -> str:
 
 def outcome_intervals(res: Any) -> list[Interval]:
     """Each outcome's share with its Wilson interval, in the order of ``outcome_table``."""
-    table = res.outcome_table()
-    return [share(int(r.runs), res.n) for r in table.itertuples()]
+    return [share(r.runs, res.n) for r in res.outcome_rows()]
 
 
 def event_intervals(res: Any) -> dict[str, Interval]:
@@ -192,21 +191,24 @@ def event_intervals(res: Any) -> dict[str, Interval]:
     runs with a deal broken, by the leader (D1) or by either side.
 
     A streamed ensemble keeps no per-run table: its event shares come from its totals."""
-    runs = getattr(res, "runs", None)
-    if runs is None or not len(runs):
+    runs = getattr(res, "columns", None)        # per-run NumPy columns (engine Results)
+    if runs is None:
+        runs = getattr(res, "runs", None)
+    if runs is None or not len(runs) or not res.n:
         ev = res.event_table()
         n = res.n
         nan = float("nan")
         return {"leader_killed": share_of(ev["leader_killed"], n),
                 "succession": share_of(ev["succession"], n),
                 "mean_escalations": Interval(ev["mean_escalations"], nan, nan, n, "none")}
-    out = {"leader_killed": share(int(runs["martyred"].sum()), len(runs)),
-           "succession": share(int((runs["leader_generation"] > 0).sum()), len(runs)),
-           "mean_escalations": mean(runs["escalations"].to_numpy(float))}
+    n = res.n
+    out = {"leader_killed": share(int(runs["martyred"].sum()), n),
+           "succession": share(int((runs["leader_generation"] > 0).sum()), n),
+           "mean_escalations": mean(np.asarray(runs["escalations"], float))}
     if "switched_round" in runs:
-        out["switched"] = share(int((runs["switched_round"] >= 0).sum()), len(runs))
+        out["switched"] = share(int((runs["switched_round"] >= 0).sum()), n)
     if "successor_faction" in runs:   # F1: who succeeded last, as a share of runs with one
-        chosen = runs["successor_faction"].to_numpy()
+        chosen = np.asarray(runs["successor_faction"])
         n_succ = int((chosen >= 0).sum())
         if n_succ:
             from compellence.model.layout import FACTIONS
@@ -214,6 +216,6 @@ def event_intervals(res: Any) -> dict[str, Interval]:
             for k, name in enumerate(FACTIONS):
                 out[f"successor_{name}"] = share(int((chosen == k).sum()), n_succ)
     if "deals_violated" in runs:      # D1: runs in which the leader broke a deal
-        out["leader_broke_deal"] = share(int((runs["deals_violated"] > 0).sum()), len(runs))
-        out["deal_broken"] = share(int((runs["deals_broken"] > 0).sum()), len(runs))
+        out["leader_broke_deal"] = share(int((runs["deals_violated"] > 0).sum()), n)
+        out["deal_broken"] = share(int((runs["deals_broken"] > 0).sum()), n)
     return out

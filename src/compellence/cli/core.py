@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -116,7 +117,7 @@ def _print_run(sc, res, out_file: Path | None, traj_file: Path | None = None) ->
     table = fmt.table("Outcomes at the horizon")
     for col in ("outcome", "share", "95% interval", "median rounds"):
         fmt.column(table, col, right=col != "outcome")
-    for r, iv in zip(res.outcome_table().itertuples(), outcome_intervals(res), strict=True):
+    for r, iv in zip(res.outcome_rows(), outcome_intervals(res), strict=True):
         table.add_row(r.outcome, fmt.num(iv.estimate, 4), fmt.interval(iv, 4),
                       fmt.num(r.median_rounds, 1).removesuffix(".0"))
     out.print(table)
@@ -134,23 +135,25 @@ def _print_run(sc, res, out_file: Path | None, traj_file: Path | None = None) ->
         out.print("A deal broken: " + fmt.with_interval(ev["deal_broken"]) + " of runs; by "
                   "the leader: " + fmt.with_interval(ev["leader_broke_deal"]))
     if "switched" in ev:
-        sw = res.runs["switched_round"]
-        med = f", median round {sw[sw >= 0].median():g}" if (sw >= 0).any() else ""
+        sw = np.asarray(res.columns["switched_round"])
+        med = f", median round {np.median(sw[sw >= 0]):g}" if (sw >= 0).any() else ""
         out.print("Learning coercer: switched to the limited offer in "
                   f"{fmt.with_interval(ev['switched'])} of runs{med}")
-    terms = res.term_means()
+    terms = res.term_array()                       # TERMS × ACTIONS
+    resist, capit = ACTIONS.index("resist"), ACTIONS.index("capitulate")
     tt = fmt.table("Mean utility terms behind the leader's choices (per decision)")
     fmt.column(tt, "term")
     for a in ACTIONS:
         fmt.column(tt, a, right=True)
     fmt.column(tt, "resist − capit.", right=True)
-    for name in TERMS:
-        row = terms.loc[name]
-        tt.add_row(name, *(fmt.num(row[a], signed=True) for a in ACTIONS),
-                   fmt.num(row["resist"] - row["capitulate"], signed=True))
+    for j, name in enumerate(TERMS):
+        row = terms[j]
+        tt.add_row(name, *(fmt.num(row[k], signed=True) for k in range(len(ACTIONS))),
+                   fmt.num(row[resist] - row[capit], signed=True))
     out.print(tt)
-    gaps = (terms["resist"] - terms["capitulate"]).sort_values(ascending=False)
-    top = ", ".join(f"{k} ({v:+.2f})" for k, v in gaps.head(3).items() if v > 0)
+    gap = {name: float(terms[j, resist] - terms[j, capit]) for j, name in enumerate(TERMS)}
+    ranked = sorted(gap.items(), key=lambda kv: kv[1], reverse=True)[:3]
+    top = ", ".join(f"{k} ({v:+.2f})" for k, v in ranked if v > 0)
     out.print(f"What keeps him from capitulating, largest first: {top or 'nothing'}")
     if out_file is not None:
         out.print(f"Per-run results written to {out_file} (with a column for each sampled "

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import numpy as np
-import pandas as pd
 
 from compellence.engine.results import Results
 from compellence.engine.simulate import ChunkResult, simulate_chunk
-from compellence.model.core import OUTCOMES, TERMS
+from compellence.model.core import TERMS
 from compellence.scenario.schema import Scenario
 
 #: Default runs per chunk: large enough to amortise the per-call overhead, small enough to
@@ -70,11 +69,7 @@ def simulate(sc: Scenario, runs: int | None = None, seed: int | None = None, *,
         parts.append(run_chunk(sc, seed, start, stop, which, trajectories))
         if progress is not None:
             progress(stop - start)
-    frame = pd.DataFrame({k: np.concatenate([p.columns[k] for p in parts])
-                          for k in parts[0].columns})
-    frame.insert(0, "run", np.arange(runs))
-    frame["outcome"] = pd.Categorical.from_codes(frame["outcome"].astype(int),
-                                                 categories=list(OUTCOMES))
+    columns = {k: np.concatenate([p.columns[k] for p in parts]) for k in parts[0].columns}
     traj = alive = term_rounds = by_round = None
     if trajectories:
         term_rounds = sum(p.term_rounds for p in parts)  # type: ignore[misc]
@@ -83,7 +78,7 @@ def simulate(sc: Scenario, runs: int | None = None, seed: int | None = None, *,
                 for k in parts[0].trajectories}  # type: ignore[union-attr]
         alive = np.concatenate([p.alive for p in parts], axis=1)  # type: ignore[misc]
     return Results(
-        scenario_name=sc.name, seed=seed, horizon=sc.horizon, runs=frame,
+        scenario_name=sc.name, seed=seed, horizon=sc.horizon, columns=columns,
         term_sums=sum((p.term_sums for p in parts), np.zeros((len(TERMS), 4))),
         decisions=sum(p.decisions for p in parts), trajectories=traj, alive=alive,
         term_rounds=term_rounds, decisions_by_round=by_round,

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from compellence.engine import chunks
-from compellence.engine.results import wilson
-from compellence.model.core import ACTIONS, OUTCOMES, TERMS
+from compellence.engine.results import OutcomeRow, outcome_frame, terms_table, wilson
+from compellence.model.core import OUTCOMES, TERMS
 from compellence.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -53,7 +55,7 @@ class Summary:
     def share(self, outcome: str) -> float:
         return float(self.rounds_hist[OUTCOMES.index(outcome)].sum() / self.n)
 
-    def outcome_table(self) -> pd.DataFrame:
+    def outcome_rows(self) -> list[OutcomeRow]:
         rows = []
         for k, name in enumerate(OUTCOMES):
             hist = self.rounds_hist[k]
@@ -62,17 +64,21 @@ class Summary:
             med = float("nan")
             if count and name != "ongoing":
                 med = float(_median_from_hist(hist) + 1)
-            rows.append({"outcome": name, "share": count / self.n, "ci_low": lo, "ci_high": hi,
-                         "runs": count, "median_rounds": med})
-        return pd.DataFrame(rows)
+            rows.append(OutcomeRow(name, count / self.n, lo, hi, count, med))
+        return rows
+
+    def outcome_table(self) -> pd.DataFrame:
+        return outcome_frame(self.outcome_rows())
 
     def event_table(self) -> dict[str, float]:
         return {"leader_killed": self.martyred / self.n, "succession": self.succession / self.n,
                 "mean_escalations": self.escalations / self.n}
 
+    def term_array(self) -> np.ndarray:
+        return self.term_sums / max(self.decisions, 1)
+
     def term_means(self) -> pd.DataFrame:
-        return pd.DataFrame(self.term_sums / max(self.decisions, 1), index=list(TERMS),
-                            columns=list(ACTIONS))
+        return terms_table(self.term_array())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -81,7 +87,7 @@ class Summary:
             "outcomes": {r.outcome: {"share": r.share, "ci95": [r.ci_low, r.ci_high],
                                      "median_rounds": None if np.isnan(r.median_rounds)
                                      else r.median_rounds}
-                         for r in self.outcome_table().itertuples()},
+                         for r in self.outcome_rows()},
             "events": self.event_table(), "term_means": self.term_means().to_dict(),
             "note": "conditional on the scenario's stated assumptions; not a forecast",
         }
