@@ -59,3 +59,29 @@ def test_renege_lowers_trust_before_the_decision():
                                            "regime.deal_in_force": True})
     rec = explain_run(sc, 0)
     assert rec[0]["state"]["trust"] < sc.regime.trust
+
+
+def _child_outcomes(q) -> None:
+    from compellence.engine.simulate import simulate_chunk
+
+    q.put(simulate_chunk(load_scenario("iran-2025-surrender"), 1, 0, 8000).columns["outcome"])
+
+
+def test_a_forked_child_runs_the_kernel_on_its_own_threads():
+    """The CPU kernel's thread pool is per process: a child forked after an ensemble ran gets
+    the same numbers from a pool of its own (an inherited pool has no threads and would hang)."""
+    import multiprocessing
+
+    from compellence.engine.simulate import simulate_chunk
+
+    parent = simulate_chunk(load_scenario("iran-2025-surrender"), 1, 0, 8000).columns["outcome"]
+    ctx = multiprocessing.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=_child_outcomes, args=(q,))
+    p.start()
+    p.join(120)
+    alive = p.is_alive()
+    if alive:
+        p.kill()
+    assert not alive, "the forked child hung"
+    assert np.array_equal(q.get(timeout=10), parent)

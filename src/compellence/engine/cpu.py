@@ -134,6 +134,8 @@ def threads() -> int:
 
 
 _POOLS: dict[int, ThreadPoolExecutor] = {}
+# A forked child inherits the pools but not their threads: it starts its own.
+os.register_at_fork(after_in_child=_POOLS.clear)
 
 
 def fan_out(kernel, n: int, step: int, args: tuple) -> None:
