@@ -89,9 +89,7 @@ def _run(ctx: Ctx, scenario: str, base: dict[str, Any], profile: dict[str, Any],
     """One ensemble: baseline, then map, then profile, then arm, then forced overrides."""
     over = {**base, **_map_over(ctx.over, base), **profile, **arm, **ctx.force}
     sc = load_scenario(scenario, over)
-    res = simulate(sc, runs=ctx.runs, seed=ctx.seed)
-    res.runs = res.runs.sort_values("run").reset_index(drop=True)
-    return res
+    return simulate(sc, runs=ctx.runs, seed=ctx.seed)   # rows in run order
 
 
 def _indicator(res: Results, outcomes: tuple[str, ...]) -> np.ndarray:

@@ -152,7 +152,9 @@ def _print_run(sc, res, out_file: Path | None, traj_file: Path | None = None) ->
                    fmt.num(row[resist] - row[capit], signed=True))
     out.print(tt)
     gap = {name: float(terms[j, resist] - terms[j, capit]) for j, name in enumerate(TERMS)}
-    ranked = sorted(gap.items(), key=lambda kv: kv[1], reverse=True)[:3]
+    # largest first, ties in term order, a NaN (no decision measured it) last
+    ranked = sorted(gap.items(), key=lambda kv: -np.inf if np.isnan(kv[1]) else kv[1],
+                    reverse=True)[:3]
     top = ", ".join(f"{k} ({v:+.2f})" for k, v in ranked if v > 0)
     out.print(f"What keeps him from capitulating, largest first: {top or 'nothing'}")
     if out_file is not None:

@@ -29,8 +29,9 @@ MAX_RUNS: int = next(m.le for m in Scenario.model_fields["runs"].metadata
 #: and the memory and disk refusals, rounded up so that a refusal errs on the safe side.
 BYTES_PER_RUN = 400
 #: Run-rounds per second of the compiled backend on a 2-core machine, counted as runs ×
-#: horizon (benchmarks/results/run-2core.json: 4.5e6–5.5e6 at 10^5–10^7 runs of model
-#: version 5; rounded down so that an estimate errs on the long side).
+#: horizon (benchmarks/results/run-2core.json: 4.0e6–5.1e6 at 10^5–10^7 runs of model
+#: version 5, 4.5e6–5.5e6 in the run before; the low end, so that an estimate errs on the
+#: long side).
 RUN_ROUNDS_PER_SECOND = 4e6
 #: Jobs larger than this many run-rounds print an estimate first.
 ESTIMATE_ABOVE = 5e8

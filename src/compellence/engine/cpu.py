@@ -8,9 +8,10 @@ function uncompiled (:func:`reference_kernel`). Nothing here is an equation: the
 allocates scratch arrays, loops over runs and sums each block's utility terms.
 
 Why threads and not numba's ``prange``: the parallel compiler builds and optimises the whole
-inlined model a further time for its work-sharing wrapper (about 4 s of every first compile,
-benchmarks/results/compile.txt), and splits the blocks evenly between threads ahead of time,
-while runs differ in length; here a thread takes the next blocks when it is done.
+inlined model a further time for its work-sharing wrapper (6.6 s in numba's compile events
+of one first compile; the first compile fell by about 6 s without it,
+benchmarks/results/compile.txt), and splits the blocks evenly between threads ahead of
+time, while runs differ in length; here a thread takes the next blocks when it is done.
 
 The compiled kernel is cached on disk. numba's cache would not notice an edit of the
 model's modules (only of this file), so the cache folder is keyed by a hash of the
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -134,23 +136,28 @@ def threads() -> int:
 
 
 _POOLS: dict[int, ThreadPoolExecutor] = {}
+_POOLS_LOCK = threading.Lock()
 # A forked child inherits the pools but not their threads: it starts its own.
 os.register_at_fork(after_in_child=_POOLS.clear)
 
 
 def fan_out(kernel, n: int, step: int, args: tuple) -> None:
     """Call ``kernel(lo, hi, *args)`` over [0, n) in pieces of ``step`` on :func:`threads`
-    threads, each taking the next piece when it is done (the pieces write disjoint rows, so
-    the numbers do not depend on which thread ran which). An interrupt cancels the pieces
-    not started."""
+    threads, each taking the next piece when it is done (the pieces write disjoint rows and
+    are the same for any thread count, so the numbers do not depend on which thread ran
+    which). An interrupt cancels the pieces not started."""
     k = threads()
     if k <= 1 or n <= step:
         kernel(0, n, *args)
         return
-    pool = _POOLS.get(k)
-    if pool is None:
-        pool = _POOLS[k] = ThreadPoolExecutor(k, thread_name_prefix="compellence")
-    futures = [pool.submit(kernel, lo, min(n, lo + step), *args) for lo in range(0, n, step)]
+    # The first piece in the calling thread: a first call compiles (or loads) the kernel
+    # there, where an interrupt stops it, before any other thread calls it.
+    kernel(0, step, *args)
+    with _POOLS_LOCK:
+        pool = _POOLS.get(k)
+        if pool is None:
+            pool = _POOLS[k] = ThreadPoolExecutor(k, thread_name_prefix="compellence")
+    futures = [pool.submit(kernel, lo, min(n, lo + step), *args) for lo in range(step, n, step)]
     try:
         for f in futures:
             f.result()

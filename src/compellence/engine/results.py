@@ -7,8 +7,7 @@ never imports pandas (about 0.4 s of start-up, benchmarks/results/startup.txt).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -71,24 +70,34 @@ class Results:
     alive: np.ndarray | None = None
     term_rounds: np.ndarray | None = None        # (horizon, terms, 4) sums per round
     decisions_by_round: np.ndarray | None = None  # (horizon,) decisions per round
+    _frame: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def n(self) -> int:
         return len(self.columns["outcome"])
 
-    @cached_property
+    @property
     def runs(self) -> pd.DataFrame:
-        """The per-run table: a ``run`` number, then every column, the outcome by name."""
-        import pandas as pd
+        """The per-run table: a ``run`` number, then every column, the outcome by name. Built
+        on first use; the columns then read the table's memory (read-only views), so the
+        runs are held once."""
+        if self._frame is None:
+            import pandas as pd
 
-        frame = pd.DataFrame(self.columns)
-        frame.insert(0, "run", np.arange(self.n))
-        frame["outcome"] = pd.Categorical.from_codes(frame["outcome"].astype(int),
-                                                     categories=list(OUTCOMES))
-        return frame
+            frame = pd.DataFrame(self.columns)
+            frame.insert(0, "run", np.arange(self.n))
+            frame["outcome"] = pd.Categorical.from_codes(frame["outcome"].astype(int),
+                                                         categories=list(OUTCOMES))
+            self.columns = {k: (v if k == "outcome" else frame[k].to_numpy())
+                            for k, v in self.columns.items()}
+            self._frame = frame
+        return self._frame
 
     def share(self, outcome: str) -> float:
         """Share of runs that ended in ``outcome`` (a name in OUTCOMES)."""
+        if outcome not in OUTCOMES:
+            raise ValueError(f"unknown outcome {outcome!r}; expected one of "
+                             f"{', '.join(OUTCOMES)}")
         return float((self.columns["outcome"] == OUTCOMES.index(outcome)).mean())
 
     def outcome_rows(self) -> list[OutcomeRow]:

@@ -36,8 +36,9 @@ def jitable(fn):
 
 #: Callers that get a call, not an inlined copy, of a :func:`jitable_inline` function: the
 #: learning coercer's likelihood (M13) evaluates the leader's choice for each hypothesis, and
-#: a second inlined copy of the whole decision cost about 3.5 s of every first compile
-#: (benchmarks/results/compile.txt) for a path that runs only when the coercer learns.
+#: a second inlined copy of the whole decision took 5.1 s of numba's compile events in one
+#: first compile (benchmarks/results/compile.txt) for a path that runs only when the coercer
+#: learns.
 NOT_INLINED_INTO = frozenset({"hypothesis_likelihood"})
 
 
