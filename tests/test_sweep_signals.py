@@ -57,10 +57,18 @@ def _wait_for_workers(proc: subprocess.Popen, n: int, timeout: float = 120) -> l
     pytest.fail("workers did not start")
 
 
+def _default_sigint() -> None:
+    """In the child before exec: Ctrl-C as a terminal delivers it. A test runner started in
+    the background by a non-interactive shell (``cmd &``) has SIGINT ignored, the child
+    would inherit that, and Python then installs no KeyboardInterrupt handler."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(out: Path) -> subprocess.Popen:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen([sys.executable, "-m", "compellence.cli", *LONG, "--out", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                            preexec_fn=_default_sigint)
 
 
 def test_ctrl_c_stops_the_workers_within_seconds_and_keeps_what_was_stored(tmp_path):
