@@ -4,8 +4,8 @@ For each run the floor kernel draws exactly the uniforms the engine draws (the s
 counter-based generator, :func:`compellence.model.random.round_uniforms`, eight per
 run-round, for the rounds the run is actually in play) and adds them into an eight-variable
 state, on all cores (numba ``prange``; the engine runs its serial kernel on a pool of as
-many threads). The engine cannot be faster
-than this; its time over the floor's is the cost of the model itself.
+many threads). The engine cannot be faster than this; its time over the floor's is the cost
+of the model itself.
 """
 
 from __future__ import annotations

@@ -194,7 +194,7 @@ def event_intervals(res: Any) -> dict[str, Interval]:
     runs = getattr(res, "columns", None)        # per-run NumPy columns (engine Results)
     if runs is None:
         runs = getattr(res, "runs", None)
-    if runs is None or not len(runs) or not res.n:
+    if runs is None or not res.n:
         ev = res.event_table()
         n = res.n
         nan = float("nan")

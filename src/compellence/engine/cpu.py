@@ -70,6 +70,10 @@ BLOCK_RUNS = 64
 #: work costs nothing measurable.
 STEP_BLOCKS = 8
 
+#: Below this many runs a call runs on one thread: handing the work to the pool costs more
+#: than it saves (tens of milliseconds on a busy machine). The numbers do not depend on it.
+SERIAL_BELOW = 4096
+
 
 #: numba's "numpy" error model: a float division by zero gives inf/nan, as the uncompiled
 #: reference does on NumPy scalars, instead of raising (the model divides only by guarded
@@ -141,13 +145,14 @@ _POOLS_LOCK = threading.Lock()
 os.register_at_fork(after_in_child=_POOLS.clear)
 
 
-def fan_out(kernel, n: int, step: int, args: tuple) -> None:
+def fan_out(kernel, n: int, step: int, args: tuple, serial: bool = False) -> None:
     """Call ``kernel(lo, hi, *args)`` over [0, n) in pieces of ``step`` on :func:`threads`
     threads, each taking the next piece when it is done (the pieces write disjoint rows and
     are the same for any thread count, so the numbers do not depend on which thread ran
-    which). An interrupt cancels the pieces not started."""
+    which); with ``serial``, or one thread, or one piece, as one call in this thread. An
+    interrupt cancels the pieces not started."""
     k = threads()
-    if k <= 1 or n <= step:
+    if serial or k <= 1 or n <= step:
         kernel(0, n, *args)
         return
     # The first piece in the calling thread: a first call compiles (or loads) the kernel
@@ -170,12 +175,12 @@ def fan_out(kernel, n: int, step: int, args: tuple) -> None:
 def cpu_kernel(start, seed, T, kind, const, table, key, levels, scheduled, listed, M,
                kill_round, renege, LRN, HYP, CI, CF, TACC, want_traj, traj, alive, TRB, DRB,
                want_rec, rec, rec_terms) -> None:
-    """Simulate the runs start … start+n−1 (rows of CI/CF) on all threads; TACC[b] gets block
-    b's Σ terms."""
+    """Simulate the runs start … start+n−1 (rows of CI/CF) on all threads (one below
+    :data:`SERIAL_BELOW` runs); TACC[b] gets block b's Σ terms."""
     fan_out(block_kernel, TACC.shape[0], STEP_BLOCKS,
             (start, seed, T, kind, const, table, key, levels, scheduled, listed, M, kill_round,
              renege, LRN, HYP, CI, CF, TACC, want_traj, traj, alive, TRB, DRB, want_rec, rec,
-             rec_terms))
+             rec_terms), serial=CI.shape[0] < SERIAL_BELOW)
 
 
 def reference_kernel(start, seed, T, kind, const, table, key, levels, scheduled, listed, M,
@@ -194,5 +199,6 @@ def sample_kernel(start, seed, kind, const, table, key, V) -> None:
             (start, seed, kind, const, table, key, V))
 
 
-__all__ = ["BLOCK_RUNS", "STEP_BLOCKS", "block_kernel", "blocks", "cpu_kernel", "fan_out",
-           "model_fingerprint", "reference_kernel", "sample_block", "sample_kernel", "threads"]
+__all__ = ["BLOCK_RUNS", "SERIAL_BELOW", "STEP_BLOCKS", "block_kernel", "blocks", "cpu_kernel",
+           "fan_out", "model_fingerprint", "reference_kernel", "sample_block", "sample_kernel",
+           "threads"]

@@ -39,11 +39,6 @@ class ChunkResult:
     decisions_by_round: np.ndarray | None = None         # (horizon,) decisions per round
 
 
-#: Below this many runs a chunk runs on one thread: starting the thread pool costs more than
-#: it saves (tens of milliseconds on a busy machine). The numbers do not depend on it.
-SERIAL_BELOW = 4096
-
-
 @contextmanager
 def one_thread() -> Iterator[None]:
     """Run the compiled kernel on one thread inside the block (for many small ensembles:
@@ -56,11 +51,6 @@ def one_thread() -> Iterator[None]:
         yield
     finally:
         numba.set_num_threads(before)
-
-
-def _serial(kernel, args: tuple) -> None:
-    with one_thread():
-        kernel(*args)
 
 
 def _kernel(backend: str):
@@ -100,10 +90,7 @@ def simulate_chunk(sc: Scenario, seed: int, start: int, stop: int, *, trajectori
     rec_terms = np.zeros((T, lay.NT, 4)) if want_rec else np.zeros((1, lay.NT, 4))
     args = (start, seed, *spec.args(), CI, CF, TACC, trajectories, traj, alive, TRB, DRB,
             want_rec, rec, rec_terms)
-    if backend == "numba" and n < SERIAL_BELOW:
-        _serial(_kernel(backend), args)
-    else:
-        _kernel(backend)(*args)
+    _kernel(backend)(*args)
     out = chunk_result(sc, CI, CF, TACC.sum(axis=0))
     if trajectories:
         out.trajectories = {v: traj[:, :, k].copy() for k, v in enumerate(TRAJECTORY_VARS)}
