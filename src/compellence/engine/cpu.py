@@ -105,11 +105,12 @@ def block_kernel(b0, b1, start, seed, T, kind, const, table, key, levels, schedu
             for a in range(4):
                 acc[j, a] = 0.0
         tb = min(np.int64(b), TRB.shape[0] - 1)   # per-round sums: one row per block when recorded
+        TR = TRB[tb]   # the block's views taken once: each view costs two atomic counts
+        DR = DRB[tb]
         for i in range(b * BLOCK_RUNS, min(n, (b + 1) * BLOCK_RUNS)):
             simulate_run(i, start + i, seed, T, kind, const, table, key, levels, scheduled, listed,
                          M, kill_round, renege, LRN, HYP, V, S, O, R, U, P, HV, bump, u, CI[i],
-                         CF[i], TS, want_traj, traj, alive, TRB[tb], DRB[tb], want_rec, rec,
-                         rec_terms)
+                         CF[i], TS, want_traj, traj, alive, TR, DR, want_rec, rec, rec_terms)
             for j in range(lay.NT):
                 for a in range(4):
                     acc[j, a] += TS[j, a]
