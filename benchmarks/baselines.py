@@ -50,8 +50,8 @@ def run_mesa(sc: Scenario, runs: int, seed: int = 0) -> dict[str, float]:
                          spec.sched, spec.is_sched, spec.listed, spec.M, spec.kill_round,
                          spec.renege, spec.LRN, spec.HYP, np.empty(lay.NVX), np.empty(lay.NS),
                          np.empty(lay.NO), np.empty(lay.NR), np.empty((lay.NT, 4)),
-                         np.empty(4), np.empty(lay.NVX), np.empty(5), np.empty(8), m.CI[i],
-                         m.CF[i], np.empty((lay.NT, 4)), False, m.d3, m.d2, m.d3, m.d2[0],
+                         np.empty(4), np.empty(lay.NVX), np.empty(5), np.empty(8), m.CI,
+                         m.CF, np.empty((lay.NT, 4)), False, m.d3, m.d2, m.d3, m.d2[0],
                          False, m.d2, m.d3)
 
     class CoercionModel(mesa.Model):

@@ -71,8 +71,8 @@ def _kernel(ftype: str):
         u = cuda.local.array(8, float64)
         TS = cuda.local.array((NT, 4), float64)
         simulate_run(i, start + i, seed, T, kind, const, table, key, levels, scheduled, listed,
-                     M, kill_round, renege, LRN, HYP, V, S, O, R, U, P, HV, bump, u, CI[i],
-                     CF[i], TS, False, traj, alive, TRB[0], DRB[0], False, rec, rec_terms)
+                     M, kill_round, renege, LRN, HYP, V, S, O, R, U, P, HV, bump, u, CI,
+                     CF, TS, False, traj, alive, TRB[0], DRB[0], False, rec, rec_terms)
         slot = i % TACC.shape[0]
         for j in range(NT):
             for a in range(4):
