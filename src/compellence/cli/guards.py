@@ -24,14 +24,17 @@ if TYPE_CHECKING:
 #: The schema's cap on runs (``runs`` in a scenario file); the CLI's --runs has the same.
 MAX_RUNS: int = next(m.le for m in Scenario.model_fields["runs"].metadata
                      if hasattr(m, "le"))
-#: Peak bytes per run while a per-run table is kept: docs/speed.md measures 372 MB
-#: peak at 10^6 runs (the table itself is ~132 B/row, 21 columns); for the estimate
-#: and the memory and disk refusals, rounded up so that a refusal errs on the safe side.
-BYTES_PER_RUN = 400
+#: Peak bytes per run while a per-run table is kept, for the estimate and the memory and
+#: disk refusals: the peak resident memory of `compellence run iran-2025-surrender --runs N
+#: --no-stream --json` grew by 392 B per run from 10^3 to 10^6 runs (257 MB → 649 MB) and
+#: by 407 B per run from 10^6 to 2×10^6 (1,056 MB; model version 5, 2026-12-01; the
+#: chunks' columns and their concatenation are both held at the end), rounded up so that
+#: a refusal errs on the safe side.
+BYTES_PER_RUN = 450
 #: Run-rounds per second of the compiled backend on a 2-core machine, counted as runs ×
-#: horizon (benchmarks/results/run-2core.json: 4.0e6–5.1e6 at 10^5–10^7 runs of model
-#: version 5, 4.5e6–5.5e6 in the run before; the low end, so that an estimate errs on the
-#: long side).
+#: horizon (benchmarks/results/run-2core.json: 5.3e6–6.2e6 at 10^5–10^7 runs of model
+#: version 5, 4.0e6–5.1e6 in the run before; below the low end of both, so that an estimate
+#: errs on the long side on a loaded machine).
 RUN_ROUNDS_PER_SECOND = 4e6
 #: Jobs larger than this many run-rounds print an estimate first.
 ESTIMATE_ABOVE = 5e8

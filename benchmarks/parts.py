@@ -1,0 +1,168 @@
+"""Where a round's time goes: each part of the per-round path timed alone, on one thread.
+
+Each part is the model's own function (``model/equations.py``, ``model/random.py``) called in
+a compiled loop on the flagship's parameters and starting state, with one input nudged each
+iteration so that the compiler cannot hoist the work out of the loop:
+
+- ``sample_params``: a run's parameters (once per run, not per round);
+- ``round_uniforms``: the eight counter-based draws of a round (what the floor draws);
+- ``utility_terms``: the nine terms for the four actions;
+- ``logit_choice``: the W7 dominance test and the logit over them;
+- ``advance_state`` + ``collapse_hazard`` + ``coercer_move``: the dynamics, the hazard and
+  the deciding coercer's move after a decision.
+
+It then times the whole kernel on one thread (``simulate_chunk``) and reports its time per
+round played, beside the sum of the parts. A part timed alone sees the same state every
+iteration, so its branches are predicted better than in a run: the sum is a lower bound, and
+what the whole costs beyond it is the rest of ``simulate_run`` (the bookkeeping of a round,
+the events, the branches a real run mispredicts) and memory. The minimum of the repeats is
+quoted (noise on a shared machine only adds time).
+
+Usage: python benchmarks/parts.py [--repeat K]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+
+import numba
+import numpy as np
+from numba import njit
+
+from compellence.engine.simulate import simulate_chunk, spec_of
+from compellence.model import equations as eq
+from compellence.model import layout as lay
+from compellence.model.random import round_uniforms
+from compellence.scenario import load_scenario
+
+
+@njit(error_model="numpy")
+def _sample(n, seed, kind, const, table, key):
+    V = np.empty(lay.NVX)
+    acc = 0.0
+    for i in range(n):
+        eq.sample_params(seed, i, kind, const, table, key, V)
+        acc += V[3]
+    return acc
+
+
+@njit(error_model="numpy")
+def _uniforms(n, seed):
+    u = np.empty(8)
+    acc = 0.0
+    for i in range(n):
+        round_uniforms(seed, i // 24, i % 24, u)
+        acc += u[0] + u[7]
+    return acc
+
+
+@njit(error_model="numpy")
+def _state(seed, kind, const, table, key, sched, is_sched, listed, LRN):
+    """The flagship's round-3 context of run 0: parameters, state, offer and pressure."""
+    V = np.empty(lay.NVX)
+    S = np.empty(lay.NS)
+    O = np.empty(lay.NO)
+    R = np.empty(lay.NR)
+    eq.sample_params(seed, 0, kind, const, table, key, V)
+    eq.initial_state(V, S)
+    eq.offer_in_force(V, LRN, LRN[lay.LRN_PRIOR], O)
+    eq.round_pressure(V, 3, sched, is_sched, listed, np.zeros(5), R)
+    return V, S, O, R
+
+
+@njit(error_model="numpy")
+def _terms(n, V, S, O, R, M):
+    U = np.empty((lay.NT, 4))
+    acc = 0.0
+    for i in range(n):
+        S[lay.ECON] = 0.3 + 1e-9 * (i & 1023)
+        g = eq.utility_terms(V, O, S, R, M, U)
+        acc += U[2, 1] + g[3]
+    return acc
+
+
+@njit(error_model="numpy")
+def _choice(n, V, S, O, R, M):
+    U = np.empty((lay.NT, 4))
+    P = np.empty(4)
+    eq.utility_terms(V, O, S, R, M, U)
+    acc = 0.0
+    for i in range(n):
+        U[0, 0] = 1e-9 * (i & 1023)
+        eq.logit_choice(V[lay.LAM], U, P, M[lay.W7])
+        acc += P[1]
+    return acc
+
+
+@njit(error_model="numpy")
+def _dynamics(n, V, S, O, R, M):
+    S0 = S.copy()
+    acc = 0.0
+    for i in range(n):
+        if i % 24 == 0:
+            S[:] = S0
+        eq.advance_state(V, S, R, M, 0.0, 0.0)
+        acc += eq.collapse_hazard(V, S, M)
+        acc += eq.coercer_move(V, O, S, R, M)
+    return acc
+
+
+def _best(f, args, n: int, repeat: int) -> float:
+    """Minimum seconds per iteration over the repeats (after a first call that compiles)."""
+    f(10, *args)
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        f(n, *args)
+        best = min(best, time.perf_counter() - t)
+    return best / n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    warnings.simplefilter("ignore")
+    numba.set_num_threads(1)
+    sc = load_scenario("iran-2025-surrender")
+    spec = spec_of(sc)
+    (T, kind, const, table, key, sched, is_sched, listed, M, _kill, _renege, LRN,
+     _HYP) = spec.args()
+    seed = sc.seed
+    ctx = _state(seed, kind, const, table, key, sched, is_sched, listed, LRN)
+
+    def fresh():   # each part mutates the state it is given: a copy each
+        return tuple(a.copy() for a in ctx)
+
+    per_run = _best(_sample, (seed, kind, const, table, key), 100_000, args.repeat)
+    rows = [("round_uniforms (8 draws)", _best(_uniforms, (seed,), 2_000_000, args.repeat)),
+            ("utility_terms", _best(_terms, (*fresh(), M), 1_000_000, args.repeat)),
+            ("logit_choice (dominance + logit)",
+             _best(_choice, (*fresh(), M), 1_000_000, args.repeat)),
+            ("advance_state + collapse_hazard + coercer_move",
+             _best(_dynamics, (*fresh(), M), 1_000_000, args.repeat))]
+    simulate_chunk(sc, seed, 0, 5000)
+    n = 200_000
+    whole = float("inf")
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        r = simulate_chunk(sc, seed, 0, n)
+        whole = min(whole, time.perf_counter() - t)
+    played = r.decisions / n
+    per_round = whole / r.decisions
+    parts = sum(s for _, s in rows) + per_run / played
+    print(f"flagship, one thread, minimum of {args.repeat}; ns per round played "
+          f"({played:.1f} rounds played per run of {T})")
+    print(f"  {'sample_params (per run ÷ rounds played)':48s} {per_run / played * 1e9:6.1f}")
+    for name, s in rows:
+        print(f"  {name:48s} {s * 1e9:6.1f}")
+    print(f"  {'sum of the parts':48s} {parts * 1e9:6.1f}")
+    print(f"  {'the whole kernel (simulate_chunk, 2e5 runs)':48s} {per_round * 1e9:6.1f}  "
+          f"({n * T / whole:.3g} run-rounds/s counted as runs × {T})")
+    print(f"  {'the rest of simulate_run and memory':48s} {(per_round - parts) * 1e9:6.1f}")
+
+
+if __name__ == "__main__":
+    main()
