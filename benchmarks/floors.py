@@ -16,7 +16,9 @@ from numba import njit, prange
 from compellence.model.random import round_uniforms
 
 
-@njit(parallel=True, cache=True)
+# Not cached: numba's cache would not notice an edit of model/random.py (only of this file),
+# and a stale floor would be measured against a new engine. Compiling it takes seconds.
+@njit(parallel=True)
 def floor_kernel(seed, start, rounds, out):
     """Draw rounds[i] rounds of uniforms for run start+i and fold them into out[i]."""
     for i in prange(rounds.shape[0]):

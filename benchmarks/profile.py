@@ -10,7 +10,7 @@ then runs the flagship on one thread. Run it from another checkout with
 Usage::
 
     perf record -F 2000 -o perf.data python benchmarks/profile.py [--runs N]
-    perf report -i perf.data --sort sym | grep -E "eq\\.|rnd\\.|ieee754|exp|pow"
+    perf report -i perf.data --sort sym | grep -E "eq\\.|rnd\\.|cpu\\.|ieee754|exp|pow"
 
 The shares are of the whole process (the compile and the imports too); divide by the sum
 of the listed kernel symbols and libm's ``pow``/``exp`` for the kernel's own split.
@@ -62,7 +62,8 @@ def main() -> None:
         for k, (addr, name) in enumerate(found):
             size = found[k + 1][0] - addr if k + 1 < len(found) else 0x10000
             short = (name.replace("_ZN11compellence5model9equations", "eq.")
-                     .replace("_ZN11compellence5model6random", "rnd."))
+                     .replace("_ZN11compellence5model6random", "rnd.")
+                     .replace("_ZN11compellence6engine3cpu", "cpu."))
             out.write(f"{addr:x} {min(size, 0x100000):x} {re.sub(r'B[0-9].*$', '', short)}\n")
     t = time.perf_counter()
     sim.simulate_chunk(sc, 1, 0, args.runs)

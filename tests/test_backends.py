@@ -46,27 +46,29 @@ def _compare(a: pd.DataFrame, b: pd.DataFrame, tol: float = 1e-12) -> None:
             pd.testing.assert_series_equal(a[col], b[col])
 
 
+#: Philox4x32-10 known-answer vectors (Random123's kat_vectors): counter, key → output.
+KAT = [((0, 0, 0, 0, 0, 0), (0x6627E8D5, 0xE169C58D, 0xBC57AC4C, 0x9B00DBD8)),
+       ((0xFFFFFFFF,) * 6, (0x408F276D, 0x41C83B0E, 0xA20BC7C6, 0x6D5451FD)),
+       ((0x243F6A88, 0x85A308D3, 0x13198A2E, 0x03707344, 0xA4093822, 0x299F31D0),
+        (0xD16CFE09, 0x94FDCCEB, 0x5001E420, 0x24126EA1))]
+
+
 def test_philox_matches_the_random123_known_answers():
-    """Philox4x32-10 known-answer vectors (Random123's kat_vectors)."""
-    kat = [((0, 0, 0, 0, 0, 0), (0x6627E8D5, 0xE169C58D, 0xBC57AC4C, 0x9B00DBD8)),
-           ((0xFFFFFFFF,) * 6, (0x408F276D, 0x41C83B0E, 0xA20BC7C6, 0x6D5451FD)),
-           ((0x243F6A88, 0x85A308D3, 0x13198A2E, 0x03707344, 0xA4093822, 0x299F31D0),
-            (0xD16CFE09, 0x94FDCCEB, 0x5001E420, 0x24126EA1))]
-    for args, expected in kat:
+    for args, expected in KAT:
         assert tuple(int(x) for x in philox4x32(*args)) == expected
 
 
 def test_the_paired_philox_gives_each_block_as_a_single_call_does():
-    """A round's two blocks are computed together (philox4x32x2): each equals Philox4x32-10
-    on its own counter (checked on the known-answer counters, with the second block's fourth
-    word changed), and round_uniforms equals two calls of uniform4, compiled and not."""
-    for c in ((0, 0, 0, 0, 0, 0), (0xFFFFFFFF,) * 6,
-              (0x243F6A88, 0x85A308D3, 0x13198A2E, 0x03707344, 0xA4093822, 0x299F31D0)):
-        c0, c1, c2, c3, k0, k1 = c
+    """A round's two blocks are computed together (philox4x32x2): each block, in either
+    place, gives the known answer for its counter whatever the other block's counter, and
+    round_uniforms equals two calls of uniform4, compiled and not."""
+    for (c0, c1, c2, c3, k0, k1), expected in KAT:
         other = (c3 + 12345) & 0xFFFFFFFF
-        pair = tuple(int(x) for x in philox4x32x2(c0, c1, c2, c3, other, k0, k1))
-        assert pair[:4] == tuple(int(x) for x in philox4x32(c0, c1, c2, c3, k0, k1))
-        assert pair[4:] == tuple(int(x) for x in philox4x32(c0, c1, c2, other, k0, k1))
+        first = philox4x32x2(c0, c1, c2, c3, other, k0, k1)
+        second = philox4x32x2(c0, c1, c2, other, c3, k0, k1)
+        assert tuple(int(x) for x in first[:4]) == expected
+        assert tuple(int(x) for x in second[4:]) == expected
+        assert first[4:] == second[:4] == philox4x32(c0, c1, c2, other, k0, k1)
     from numba import njit
 
     fill = njit(round_uniforms)

@@ -28,8 +28,8 @@ MAX_RUNS: int = next(m.le for m in Scenario.model_fields["runs"].metadata
 #: disk refusals: the peak resident memory of `compellence run iran-2025-surrender --runs N
 #: --no-stream --json` grew by 392 B per run from 10^3 to 10^6 runs (257 MB → 649 MB) and
 #: by 407 B per run from 10^6 to 2×10^6 (1,056 MB; model version 5, 2026-12-01; the
-#: chunks' columns and their concatenation are both held at the end), rounded up so that
-#: a refusal errs on the safe side.
+#: chunks' columns and their concatenation are both held at the end;
+#: benchmarks/results/memory.txt), rounded up so that a refusal errs on the safe side.
 BYTES_PER_RUN = 450
 #: Run-rounds per second of the compiled backend on a 2-core machine, counted as runs ×
 #: horizon (benchmarks/results/run-2core.json: 5.3e6–6.2e6 at 10^5–10^7 runs of model

@@ -1256,8 +1256,7 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
     """Simulate run number ``run`` (row i of the outputs) over T rounds, in place.
 
     Outputs: CI[i]/CF[i] (this run's integer and float results, layout.CI_FIELDS/CF_FIELDS;
-    the row is taken here, in code compiled without reference counting, so that a driver
-    makes no view per run: two atomic counts each, 2.8% of the kernel's samples), TS
+    the row is taken here, so that a driver passes the arrays, not a view per run), TS
     (Σ over its decisions of each term, terms × actions); with want_traj the state each
     round (traj[t, i]), whether it is in play (alive[t, i]) and per-round term sums (TR[t],
     decisions DR[t], shared by the rows a driver groups together; rounds under a deal in
@@ -1308,7 +1307,7 @@ def simulate_run(i, run, seed, T, kind, const, table, key, sched, is_sched, list
         limited = offer_in_force(V, LRN, belief, O)
         if limited and ci[SWITCH] < 0:
             ci[SWITCH] = t
-        if kill_round == t or renege[t]:   # a call in every round cost ~5% of the kernel
+        if kill_round == t or renege[t]:   # only when due: a call passes six arrays
             scheduled_events(t, kill_round == t, renege[t], V, S, O, M, ci, cf,
                              succession_uniform(seed, run, t) if kill_round == t else 0.0)
         shock = 1.0 if u[U_SHOCK] < V[USR] else 0.0

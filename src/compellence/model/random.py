@@ -90,12 +90,39 @@ SCHEME = RNG_SCHEME
 
 
 @jitable
+def philox_round(c0, c1, c2, c3, k0, k1):
+    """One round of Philox4x32 (two 32×32→64-bit multiplications, their halves crossed and
+    xored with the round key): the counter's next four words, as uint64 holding 32 bits."""
+    p0 = _M0 * c0
+    p1 = _M1 * c2
+    return (((p1 >> _S32) ^ c1 ^ k0) & _MASK, p1 & _MASK,
+            ((p0 >> _S32) ^ c3 ^ k1) & _MASK, p0 & _MASK)
+
+
+@jitable
+def philox4x32(c0, c1, c2, c3, k0, k1):
+    """Philox4x32 with 10 rounds: four uint32 counter words and two key words (as uint64
+    holding 32-bit values) → four 32-bit words (as uint64)."""
+    c0 = np.uint64(c0) & _MASK
+    c1 = np.uint64(c1) & _MASK
+    c2 = np.uint64(c2) & _MASK
+    c3 = np.uint64(c3) & _MASK
+    k0 = np.uint64(k0) & _MASK
+    k1 = np.uint64(k1) & _MASK
+    for r in range(10):
+        if r > 0:
+            k0 = (k0 + _W0) & _MASK
+            k1 = (k1 + _W1) & _MASK
+        c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
+    return c0, c1, c2, c3
+
+
+@jitable
 def philox4x32x2(c0, c1, c2, c3a, c3b, k0, k1):
-    """Philox4x32 with 10 rounds for two counters that differ only in their fourth word
-    (c0, c1, c2, c3a) and (c0, c1, c2, c3b), one key (k0, k1): eight 32-bit words (as
-    uint64). The two blocks are computed in one loop so that the processor runs their
-    multiplications side by side (a round's two blocks of draws: 41 → 33 ns per round on
-    one core in a micro-benchmark, against two calls of one block each)."""
+    """:func:`philox4x32` for two counters that differ only in their fourth word, (c0, c1,
+    c2, c3a) and (c0, c1, c2, c3b), under one key: eight 32-bit words (as uint64). A round's
+    two blocks of draws go through one loop, one call instead of two
+    (``benchmarks/results/philox-pair.txt``)."""
     a0 = np.uint64(c0) & _MASK
     a1 = np.uint64(c1) & _MASK
     a2 = np.uint64(c2) & _MASK
@@ -110,24 +137,9 @@ def philox4x32x2(c0, c1, c2, c3a, c3b, k0, k1):
         if r > 0:
             k0 = (k0 + _W0) & _MASK
             k1 = (k1 + _W1) & _MASK
-        p0 = _M0 * a0
-        p1 = _M1 * a2
-        q0 = _M0 * b0
-        q1 = _M1 * b2
-        a0, a1, a2, a3 = ((p1 >> _S32) ^ a1 ^ k0) & _MASK, p1 & _MASK, \
-            ((p0 >> _S32) ^ a3 ^ k1) & _MASK, p0 & _MASK
-        b0, b1, b2, b3 = ((q1 >> _S32) ^ b1 ^ k0) & _MASK, q1 & _MASK, \
-            ((q0 >> _S32) ^ b3 ^ k1) & _MASK, q0 & _MASK
+        a0, a1, a2, a3 = philox_round(a0, a1, a2, a3, k0, k1)
+        b0, b1, b2, b3 = philox_round(b0, b1, b2, b3, k0, k1)
     return a0, a1, a2, a3, b0, b1, b2, b3
-
-
-@jitable
-def philox4x32(c0, c1, c2, c3, k0, k1):
-    """Philox4x32 with 10 rounds: four uint32 counter words and two key words (as uint64
-    holding 32-bit values) → four 32-bit words (as uint64); the first block of
-    :func:`philox4x32x2` (written once there)."""
-    x0, x1, x2, x3, _, _, _, _ = philox4x32x2(c0, c1, c2, c3, c3, k0, k1)
-    return x0, x1, x2, x3
 
 
 @jitable
