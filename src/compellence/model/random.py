@@ -90,30 +90,32 @@ SCHEME = RNG_SCHEME
 
 
 @jitable
-def philox_round(c0, c1, c2, c3, k0, k1):
-    """One round of Philox4x32 (two 32×32→64-bit multiplications, their halves crossed and
-    xored with the round key): the counter's next four words, as uint64 holding 32 bits."""
+def u32(x):
+    """x as a uint64 holding its low 32 bits (a counter or key word)."""
+    return np.uint64(x) & _MASK
+
+
+@jitable
+def philox_round(c0, c1, c2, c3, k0, k1, r):
+    """Round r (0 … 9) of Philox4x32 under the key (k0, k1): two 32×32→64-bit
+    multiplications, their halves crossed and xored with the round key, which is the key
+    plus r times the Weyl constants (mod 2³²). Returns the counter's next four words, as
+    uint64 holding 32 bits."""
+    rk0 = (k0 + np.uint64(r) * _W0) & _MASK
+    rk1 = (k1 + np.uint64(r) * _W1) & _MASK
     p0 = _M0 * c0
     p1 = _M1 * c2
-    return (((p1 >> _S32) ^ c1 ^ k0) & _MASK, p1 & _MASK,
-            ((p0 >> _S32) ^ c3 ^ k1) & _MASK, p0 & _MASK)
+    return (((p1 >> _S32) ^ c1 ^ rk0) & _MASK, p1 & _MASK,
+            ((p0 >> _S32) ^ c3 ^ rk1) & _MASK, p0 & _MASK)
 
 
 @jitable
 def philox4x32(c0, c1, c2, c3, k0, k1):
     """Philox4x32 with 10 rounds: four uint32 counter words and two key words (as uint64
     holding 32-bit values) → four 32-bit words (as uint64)."""
-    c0 = np.uint64(c0) & _MASK
-    c1 = np.uint64(c1) & _MASK
-    c2 = np.uint64(c2) & _MASK
-    c3 = np.uint64(c3) & _MASK
-    k0 = np.uint64(k0) & _MASK
-    k1 = np.uint64(k1) & _MASK
+    c0, c1, c2, c3, k0, k1 = u32(c0), u32(c1), u32(c2), u32(c3), u32(k0), u32(k1)
     for r in range(10):
-        if r > 0:
-            k0 = (k0 + _W0) & _MASK
-            k1 = (k1 + _W1) & _MASK
-        c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1)
+        c0, c1, c2, c3 = philox_round(c0, c1, c2, c3, k0, k1, r)
     return c0, c1, c2, c3
 
 
@@ -123,22 +125,11 @@ def philox4x32x2(c0, c1, c2, c3a, c3b, k0, k1):
     c2, c3a) and (c0, c1, c2, c3b), under one key: eight 32-bit words (as uint64). A round's
     two blocks of draws go through one loop, one call instead of two
     (``benchmarks/results/philox-pair.txt``)."""
-    a0 = np.uint64(c0) & _MASK
-    a1 = np.uint64(c1) & _MASK
-    a2 = np.uint64(c2) & _MASK
-    a3 = np.uint64(c3a) & _MASK
-    b0 = a0
-    b1 = a1
-    b2 = a2
-    b3 = np.uint64(c3b) & _MASK
-    k0 = np.uint64(k0) & _MASK
-    k1 = np.uint64(k1) & _MASK
+    a0, a1, a2, a3, k0, k1 = u32(c0), u32(c1), u32(c2), u32(c3a), u32(k0), u32(k1)
+    b0, b1, b2, b3 = a0, a1, a2, u32(c3b)
     for r in range(10):
-        if r > 0:
-            k0 = (k0 + _W0) & _MASK
-            k1 = (k1 + _W1) & _MASK
-        a0, a1, a2, a3 = philox_round(a0, a1, a2, a3, k0, k1)
-        b0, b1, b2, b3 = philox_round(b0, b1, b2, b3, k0, k1)
+        a0, a1, a2, a3 = philox_round(a0, a1, a2, a3, k0, k1, r)
+        b0, b1, b2, b3 = philox_round(b0, b1, b2, b3, k0, k1, r)
     return a0, a1, a2, a3, b0, b1, b2, b3
 
 
