@@ -33,12 +33,12 @@ import warnings
 
 import numba
 import numpy as np
+from draws import best, round_loop  # the draws' own benchmark, beside this script
 from numba import njit
 
 from compellence.engine.simulate import simulate_chunk, spec_of
 from compellence.model import equations as eq
 from compellence.model import layout as lay
-from compellence.model.random import round_uniforms
 from compellence.scenario import load_scenario
 
 
@@ -49,16 +49,6 @@ def _sample(n, seed, kind, const, table, key):
     for i in range(n):
         eq.sample_params(seed, i, kind, const, table, key, V)
         acc += V[3]
-    return acc
-
-
-@njit(error_model="numpy")
-def _uniforms(n, seed):
-    u = np.empty(8)
-    acc = 0.0
-    for i in range(n):
-        round_uniforms(seed, i // 24, i % 24, u)
-        acc += u[0] + u[7]
     return acc
 
 
@@ -114,17 +104,6 @@ def _dynamics(n, V, S, O, R, M, S0):
     return acc
 
 
-def _best(f, args, n: int, repeat: int) -> float:
-    """Minimum seconds per iteration over the repeats (after a first call that compiles)."""
-    f(10, *args)
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        f(n, *args)
-        best = min(best, time.perf_counter() - t)
-    return best / n
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5)
@@ -141,13 +120,13 @@ def main() -> None:
     def fresh():   # each part mutates the state it is given: a copy each
         return tuple(a.copy() for a in ctx)
 
-    per_run = _best(_sample, (seed, kind, const, table, key), 100_000, args.repeat)
-    rows = [("round_uniforms (8 draws)", _best(_uniforms, (seed,), 2_000_000, args.repeat)),
-            ("utility_terms", _best(_terms, (*fresh(), M), 1_000_000, args.repeat)),
+    per_run = best(_sample, (seed, kind, const, table, key), 100_000, args.repeat)
+    rows = [("round_uniforms (8 draws)", best(round_loop, (seed,), 2_000_000, args.repeat)),
+            ("utility_terms", best(_terms, (*fresh(), M), 1_000_000, args.repeat)),
             ("logit_choice (dominance + logit)",
-             _best(_choice, (*fresh(), M), 1_000_000, args.repeat)),
+             best(_choice, (*fresh(), M), 1_000_000, args.repeat)),
             ("advance_state + collapse_hazard + coercer_move",
-             _best(_dynamics, (*fresh(), M, ctx[1].copy()), 1_000_000, args.repeat))]
+             best(_dynamics, (*fresh(), M, ctx[1].copy()), 1_000_000, args.repeat))]
     simulate_chunk(sc, seed, 0, 5000)
     n = 200_000
     whole = float("inf")
