@@ -141,17 +141,16 @@ def _print_run(sc, res, out_file: Path | None, traj_file: Path | None = None) ->
                   f"{fmt.with_interval(ev['switched'])} of runs{med}")
     terms = res.term_array()                       # TERMS × ACTIONS
     resist, capit = ACTIONS.index("resist"), ACTIONS.index("capitulate")
+    gap = {name: float(terms[j, resist] - terms[j, capit]) for j, name in enumerate(TERMS)}
     tt = fmt.table("Mean utility terms behind the leader's choices (per decision)")
     fmt.column(tt, "term")
     for a in ACTIONS:
         fmt.column(tt, a, right=True)
     fmt.column(tt, "resist − capit.", right=True)
     for j, name in enumerate(TERMS):
-        row = terms[j]
-        tt.add_row(name, *(fmt.num(row[k], signed=True) for k in range(len(ACTIONS))),
-                   fmt.num(row[resist] - row[capit], signed=True))
+        tt.add_row(name, *(fmt.num(v, signed=True) for v in terms[j]),
+                   fmt.num(gap[name], signed=True))
     out.print(tt)
-    gap = {name: float(terms[j, resist] - terms[j, capit]) for j, name in enumerate(TERMS)}
     # largest first, ties in term order, a NaN (no decision measured it) last
     ranked = sorted(gap.items(), key=lambda kv: -np.inf if np.isnan(kv[1]) else kv[1],
                     reverse=True)[:3]
