@@ -85,3 +85,44 @@ def test_a_forked_child_runs_the_kernel_on_its_own_threads():
         p.kill()
     assert not alive, "the forked child hung"
     assert np.array_equal(q.get(timeout=10), parent)
+
+
+def test_the_collector_is_paused_only_for_a_kernels_first_call():
+    """fan_out turns Python's garbage collector off while a dispatcher is compiled or loaded
+    (its first call), and back on after, also when the call fails; later calls, and plain
+    functions, run with the collector as it was."""
+    import gc
+
+    import pytest
+
+    from compellence.engine import cpu
+
+    seen = []
+
+    class Kernel:
+        """A stand-in for a numba dispatcher: no signatures until its first call."""
+
+        def __init__(self, fail=False):
+            self.signatures, self.fail = [], fail
+
+        def __call__(self, lo, hi):
+            seen.append(gc.isenabled())
+            self.signatures.append("compiled")
+            if self.fail:
+                raise RuntimeError("compile error")
+
+    assert gc.isenabled()
+    k = Kernel()
+    cpu.fan_out(k, 10, 100, (), serial=True)
+    cpu.fan_out(k, 10, 100, (), serial=True)
+    cpu.fan_out(lambda lo, hi: seen.append(gc.isenabled()), 10, 100, (), serial=True)
+    assert seen == [False, True, True] and gc.isenabled()
+    with pytest.raises(RuntimeError):
+        cpu.fan_out(Kernel(fail=True), 10, 100, (), serial=True)
+    assert seen[-1] is False and gc.isenabled()
+    gc.disable()
+    try:   # a caller that turned it off keeps it off
+        cpu.fan_out(Kernel(), 10, 100, (), serial=True)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

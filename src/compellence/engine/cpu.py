@@ -20,10 +20,13 @@ model's source (:func:`model_fingerprint`): edit an equation and the next run re
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -153,6 +156,24 @@ _POOLS_LOCK = threading.Lock()
 os.register_at_fork(after_in_child=_POOLS.clear)
 
 
+@contextmanager
+def _collector_paused(pause: bool) -> Iterator[None]:
+    """With ``pause``, Python's cyclic garbage collector off for the duration (then as it
+    was): loading the compiled kernel from the cache creates about 6e4 long-lived objects
+    (numba's registries), which the collector would traverse again and again while they are
+    made, 0.08 s in 139 collections of a 2 s start-up (``benchmarks/results/startup.txt``).
+    Used for a kernel's first call only; a first compile with it costs about 100 MB more at
+    its peak (390 MB against 289 MB), which the next collection frees."""
+    was = gc.isenabled()
+    if pause:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if pause and was:
+            gc.enable()
+
+
 def fan_out(kernel, n: int, step: int, args: tuple, serial: bool = False) -> None:
     """Call ``kernel(lo, hi, *args)`` over [0, n) in pieces of ``step`` on :func:`threads`
     threads, each taking the next piece when it is done (the pieces write disjoint rows and
@@ -160,12 +181,15 @@ def fan_out(kernel, n: int, step: int, args: tuple, serial: bool = False) -> Non
     which); with ``serial``, or one thread, or one piece, as one call in this thread. An
     interrupt cancels the pieces not started."""
     k = threads()
+    first = not getattr(kernel, "signatures", True)   # a dispatcher not yet compiled or loaded
     if serial or k <= 1 or n <= step:
-        kernel(0, n, *args)
+        with _collector_paused(first):
+            kernel(0, n, *args)
         return
     # The first piece in the calling thread: a first call compiles (or loads) the kernel
     # there, where an interrupt stops it, before any other thread calls it.
-    kernel(0, step, *args)
+    with _collector_paused(first):
+        kernel(0, step, *args)
     with _POOLS_LOCK:
         pool = _POOLS.get(k)
         if pool is None:
