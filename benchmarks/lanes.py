@@ -1,0 +1,76 @@
+"""Whether the compiler puts runs in SIMD lanes by itself: a probe for the 3e7 target.
+
+The per-round budget that 3e7 run-rounds/s on two cores leaves (82 ns a round played) is
+less than the utility terms alone take on one core (``benchmarks/parts.py``). Only doing
+several runs at once in the vector unit's lanes (4 in float64 with AVX2) could close that
+gap. This script asks whether LLVM does so unprompted when the model's own scalar
+functions are called in a loop over 8 runs whose fields lie side by side (field-major
+arrays, ``V[field, lane]``: the layout a lane kernel would use, so that a field of
+consecutive runs is one vector load). It compiles two such loops — ``power_lost`` (one
+short formula) and ``utility_terms`` (every term of a decision) — and counts, in their
+machine code, the float64 arithmetic instructions that work on packed vectors
+(``vmulpd`` …) and on single values (``vmulsd`` …).
+
+Packed counts of 0 mean the functions, as written, are compiled one run at a time, so
+runs-in-lanes would need the equations restructured (branch-free, over arrays of lanes),
+not a compiler flag. Result: ``benchmarks/results/lanes.txt``; usage:
+``python benchmarks/lanes.py``.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+from numba import njit
+
+from compellence.model import equations as eq
+from compellence.model import layout as lay
+
+#: Runs side by side in the probe: two AVX2 vectors of float64.
+LANES = 8
+
+
+@njit(error_model="numpy")
+def lanes_power_lost(VT, x, M, out):
+    """``power_lost`` for LANES runs, run l reading column l of the field-major arrays."""
+    for lane in range(LANES):
+        out[lane] = eq.power_lost(VT[:, lane], x[lane], M)
+
+
+@njit(error_model="numpy")
+def lanes_utility_terms(VT, OT, ST, RT, M, UT, out):
+    """``utility_terms`` for LANES runs, each writing its terms into UT[:, :, lane]."""
+    for lane in range(LANES):
+        g = eq.utility_terms(VT[:, lane], OT[:, lane], ST[:, lane], RT[:, lane], M,
+                             UT[:, :, lane])
+        out[lane] = g[3]
+
+
+def count(asm: str) -> tuple[int, int]:
+    """(packed, scalar) float64 add/sub/mul/div instructions in x86 assembly."""
+    packed = len(re.findall(r"\bv?(?:add|sub|mul|div)pd\b", asm))
+    scalar = len(re.findall(r"\bv?(?:add|sub|mul|div)sd\b", asm))
+    return packed, scalar
+
+
+def main() -> None:
+    warnings.simplefilter("ignore")
+    rng = np.random.default_rng(0)
+    M = np.ones(lay.NM, np.bool_)
+    VT = rng.random((lay.NVX, LANES))
+    out = np.empty(LANES)
+    lanes_power_lost(VT, rng.random(LANES), M, out)
+    lanes_utility_terms(VT, rng.random((lay.NO, LANES)), rng.random((lay.NS, LANES)),
+                        rng.random((lay.NR, LANES)), M, np.empty((lay.NT, 4, LANES)), out)
+    print(f"the model's scalar functions in a loop over {LANES} runs (field-major arrays), "
+          "float64 add/sub/mul/div in the machine code:")
+    for name, fn in (("power_lost", lanes_power_lost),
+                     ("utility_terms", lanes_utility_terms)):
+        packed, scalar = count(fn.inspect_asm(fn.signatures[0]))
+        print(f"  {name:14s} packed (vector) {packed:4d}   scalar {scalar:4d}")
+
+
+if __name__ == "__main__":
+    main()
