@@ -87,13 +87,16 @@ def test_a_forked_child_runs_the_kernel_on_its_own_threads():
     assert np.array_equal(q.get(timeout=10), parent)
 
 
-def test_the_collector_is_paused_only_for_a_kernels_first_call():
+def test_the_collector_is_paused_only_for_a_kernels_first_call(monkeypatch):
     """fan_out turns Python's garbage collector off while a dispatcher is compiled or loaded
-    (its first call), and back on after, also when the call fails; later calls, and plain
-    functions, run with the collector as it was."""
+    (its first call, in the calling thread, on one thread or many), and back on after, also
+    when the call fails; later calls, plain functions and calls from other threads run with
+    the collector as it was (its switch is one for the process)."""
     import gc
+    import threading
 
     import pytest
+    from numba import njit
 
     from compellence.engine import cpu
 
@@ -126,3 +129,23 @@ def test_the_collector_is_paused_only_for_a_kernels_first_call():
         assert not gc.isenabled()
     finally:
         gc.enable()
+    # on two threads: the first piece (in this thread) paused, the pool's pieces not
+    monkeypatch.setattr(cpu, "threads", lambda: 2)
+    seen.clear()
+    cpu.fan_out(Kernel(), 40, 10, ())
+    assert seen == [False, True, True, True] and gc.isenabled()
+    # from another thread: never paused
+    seen.clear()
+    worker = threading.Thread(target=cpu.fan_out, args=(Kernel(), 10, 100, ()),
+                              kwargs={"serial": True})
+    worker.start()
+    worker.join()
+    assert seen == [True] and gc.isenabled()
+
+    @njit
+    def dispatcher(lo, hi):   # what fan_out reads: no signatures before the first call
+        return lo + hi
+
+    assert not dispatcher.signatures
+    dispatcher(0, 1)
+    assert dispatcher.signatures

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import gc
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,28 +18,36 @@ from rich.markup import escape
 from compellence import __version__
 
 
+@cache
+def _freeze_at_exit() -> None:
+    """Have the interpreter's exit skip its last garbage collection over what was loaded.
+
+    Python's shutdown runs the cyclic garbage collector over every object still alive;
+    after the compiled kernel is loaded that is ~1.4e5 (numba's and pydantic's registries),
+    and 586 of the 797 ``perf`` samples (0.40 s) after the last line of a `compellence run
+    … --runs 1000` were in the collector (``benchmarks/results/startup.txt``). ``gc.freeze``
+    at exit (an atexit handler, so only when the process really ends) moves them out of its
+    reach; they are still freed by reference counting. What a command writes is complete
+    when it returns (files written and closed, DuckDB stores committed), so nothing waits
+    on a finaliser of an object in a reference cycle."""
+    atexit.register(gc.freeze)
+
+
 class _App(typer.Typer):
     """The typer app, with two more rules for the console script: a feature whose optional
     dependency is missing prints one line naming the extra to install (exit code 2), and
-    the interpreter's exit does not garbage-collect what the command loaded."""
+    the interpreter's exit skips a last garbage collection (:func:`_freeze_at_exit`)."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         from compellence.extras import MissingExtra
 
+        _freeze_at_exit()
         try:
             return super().__call__(*args, **kwargs)
         except MissingExtra as exc:
             err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False,
                       soft_wrap=True)
             raise SystemExit(2) from None
-        finally:
-            # Exit without a slow last collection: Python's shutdown runs the cyclic garbage
-            # collector over every object still alive, and after the compiled kernel is loaded
-            # that is ~1.4e5 (numba's and pydantic's registries), about 0.4 s of a 2 s
-            # `compellence run … --runs 1000` (benchmarks/results/startup.txt). Frozen
-            # objects are skipped by it and still freed by reference counting; the commands
-            # close every file they write explicitly, so no data waits on a finaliser.
-            gc.freeze()
 
 
 app = _App(add_completion=False, no_args_is_help=True, rich_markup_mode=None,

@@ -158,19 +158,24 @@ os.register_at_fork(after_in_child=_POOLS.clear)
 
 @contextmanager
 def _collector_paused(pause: bool) -> Iterator[None]:
-    """With ``pause``, Python's cyclic garbage collector off for the duration (then as it
-    was): loading the compiled kernel from the cache creates about 6e4 long-lived objects
-    (numba's registries), which the collector would traverse again and again while they are
-    made, 0.08 s in 139 collections of a 2 s start-up (``benchmarks/results/startup.txt``).
-    Used for a kernel's first call only; a first compile with it costs about 100 MB more at
-    its peak (390 MB against 289 MB), which the next collection frees."""
+    """With ``pause``, in the main thread, Python's cyclic garbage collector off for the
+    duration (then as it was): loading the compiled kernel from the cache creates about 6e4
+    long-lived objects (numba's registries), which the collector would traverse again and
+    again while they are made, 0.08 s in 139 collections of a 2 s start-up
+    (``benchmarks/results/startup.txt``). Used for a kernel's first call only; a first
+    compile with it peaks about 100 MB higher (390 MB against 289 MB), which the next
+    collection frees. The collector's switch is one for the process, so only the main
+    thread pauses it: two threads saving and restoring it in turn (a server's first
+    requests) could leave it off."""
+    if not (pause and threading.current_thread() is threading.main_thread()):
+        yield
+        return
     was = gc.isenabled()
-    if pause:
-        gc.disable()
     try:
+        gc.disable()
         yield
     finally:
-        if pause and was:
+        if was:
             gc.enable()
 
 
