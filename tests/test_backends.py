@@ -175,6 +175,34 @@ def test_cuda_kernel_in_float32_agrees_within_monte_carlo_error():
             assert abs(p - q) < 4 * se, (name, outcome, p, q)
 
 
+_CUDA_STREAM = """
+import json, sys
+from compellence.engine.stream import simulate_stream
+from compellence.scenario import load_scenario
+s = simulate_stream(load_scenario(sys.argv[1]), int(sys.argv[2]), chunk_size=64, backend="cuda")
+print(json.dumps({"hist": s.rounds_hist.tolist(), "counts": [s.n, s.martyred, s.succession,
+                  s.escalations, s.decisions], "terms": s.term_sums.tolist()}))
+"""
+
+
+def test_a_streamed_ensemble_on_the_gpu_is_reduced_there_to_the_cpus_totals():
+    """simulate_stream on the cuda backend reduces each chunk on the device (a histogram of
+    outcome × rounds and four counts); on the simulator its totals equal the CPU's."""
+    from compellence.engine.stream import simulate_stream
+
+    name, n = "iran-2026-succession", 150
+    env = {**os.environ, "NUMBA_ENABLE_CUDASIM": "1", "COMPELLENCE_CUDA_FLOAT32": "0"}
+    res = subprocess.run([sys.executable, "-c", _CUDA_STREAM, name, str(n)], env=env,
+                         check=True, capture_output=True, text=True)
+    got = json.loads(res.stdout.strip().splitlines()[-1])
+    cpu = simulate_stream(load_scenario(name), n, chunk_size=64, backend="numba")
+    np.testing.assert_array_equal(np.array(got["hist"]), cpu.rounds_hist)
+    assert got["counts"] == [cpu.n, cpu.martyred, cpu.succession, cpu.escalations,
+                             cpu.decisions]
+    assert cpu.martyred > 0 and cpu.escalations > 0   # the counts can differ from zero
+    np.testing.assert_allclose(np.array(got["terms"]), cpu.term_sums, rtol=1e-12, atol=1e-12)
+
+
 _CHANGED = """
 import json
 from compellence.engine import simulate

@@ -10,7 +10,8 @@ Precision: float64 by default (the CPU backends' numbers up to the GPU's ``exp``
 may differ from the C library's in the last bits); ``COMPELLENCE_CUDA_FLOAT32=1`` computes
 the state and utilities in float32 (faster on consumer GPUs; outcome shares agree with the
 CPU within Monte Carlo error, tests/test_backends.py, on numba's CUDA simulator).
-Not covered: trajectories and single-run records (use the numba backend).
+Not covered: trajectories and single-run records (use the numba backend). A streamed
+ensemble (:func:`stream_chunk_cuda`) is reduced on the GPU: only its totals cross to the host.
 """
 
 from __future__ import annotations
@@ -82,8 +83,8 @@ def _kernel(ftype: str):
     return kernel
 
 
-def simulate_chunk_cuda(sc: Scenario, seed: int, start: int, stop: int) -> ChunkResult:
-    """The runs [start, stop) on the GPU (same model, same random numbers as the CPU)."""
+def _launch(sc: Scenario, seed: int, start: int, stop: int):
+    """Simulate the runs [start, stop) on the GPU; their results stay there (CI, CF, TACC)."""
     ftype = _float_type()
     dt = np.float32 if ftype == "float32" else np.float64
     spec = spec_of(sc)
@@ -102,9 +103,45 @@ def simulate_chunk_cuda(sc: Scenario, seed: int, start: int, stop: int) -> Chunk
             CI, CF, TACC, *dummy)
     blocks = -(-n // THREADS)
     _kernel(ftype)[blocks, THREADS](*args)
+    return CI, CF, TACC
+
+
+def simulate_chunk_cuda(sc: Scenario, seed: int, start: int, stop: int) -> ChunkResult:
+    """The runs [start, stop) on the GPU (same model, same random numbers as the CPU)."""
+    CI, CF, TACC = _launch(sc, seed, start, stop)
     cuda.synchronize()
     return chunk_result(sc, CI.copy_to_host(), CF.copy_to_host(),
                         TACC.copy_to_host().sum(axis=0))
 
 
-__all__ = ["available", "simulate_chunk_cuda"]
+@cuda.jit
+def _summarise(CI, hist, counts):
+    """Per run, on the GPU: its (outcome, rounds) cell of the histogram, and the counts a
+    streamed summary keeps (martyred, succeeded, escalations, rounds played)."""
+    i = cuda.grid(1)
+    if i >= CI.shape[0]:
+        return
+    cuda.atomic.add(hist, (CI[i, lay.OUT], CI[i, lay.ROUNDS]), 1)
+    cuda.atomic.add(counts, 0, CI[i, lay.MART])
+    cuda.atomic.add(counts, 1, 1 if CI[i, lay.GEN] > 0 else 0)
+    cuda.atomic.add(counts, 2, CI[i, lay.ESCS])
+    cuda.atomic.add(counts, 3, CI[i, lay.PLAYED])
+
+
+def stream_chunk_cuda(sc: Scenario, seed: int, start: int, stop: int
+                      ) -> tuple[np.ndarray, int, int, int, np.ndarray, int]:
+    """The runs [start, stop) on the GPU, reduced there to what a streamed summary keeps
+    (:meth:`..stream.Summary.add_totals`'s arguments): only a histogram of outcome × rounds,
+    four counts and the term sums cross to the host, not the per-run columns (at 10^7 runs a
+    chunk those are gigabytes, and building them is host work the GPU would wait on)."""
+    CI, _, TACC = _launch(sc, seed, start, stop)
+    hist = cuda.to_device(np.zeros((len(lay.OUTCOMES), sc.horizon + 1), np.int64))
+    counts = cuda.to_device(np.zeros(4, np.int64))
+    _summarise[-(-CI.shape[0] // THREADS), THREADS](CI, hist, counts)
+    cuda.synchronize()
+    c = counts.copy_to_host()
+    return (hist.copy_to_host(), int(c[0]), int(c[1]), int(c[2]),
+            TACC.copy_to_host().sum(axis=0), int(c[3]))
+
+
+__all__ = ["available", "simulate_chunk_cuda", "stream_chunk_cuda"]

@@ -44,11 +44,21 @@ class Summary:
         """Fold one chunk's per-run columns into the totals."""
         out = cols["outcome"].astype(np.int64)
         rounds = cols["rounds"].astype(np.int64)
-        np.add.at(self.rounds_hist, (out, rounds), 1)
-        self.n += out.size
-        self.martyred += int(cols["martyred"].sum())
-        self.succession += int((cols["leader_generation"] > 0).sum())
-        self.escalations += int(cols["escalations"].sum())
+        hist = np.zeros_like(self.rounds_hist)
+        np.add.at(hist, (out, rounds), 1)
+        self.add_totals(hist, int(cols["martyred"].sum()),
+                        int((cols["leader_generation"] > 0).sum()),
+                        int(cols["escalations"].sum()), term_sums, decisions)
+
+    def add_totals(self, rounds_hist: np.ndarray, martyred: int, succession: int,
+                   escalations: int, term_sums: np.ndarray, decisions: int) -> None:
+        """Fold one chunk's totals (as :meth:`add` computes them from its columns, or the GPU
+        on the device, :func:`..gpu.stream_chunk_cuda`) into the running ones."""
+        self.rounds_hist = self.rounds_hist + rounds_hist
+        self.n += int(rounds_hist.sum())
+        self.martyred += martyred
+        self.succession += succession
+        self.escalations += escalations
         self.term_sums = self.term_sums + term_sums
         self.decisions += decisions
 
@@ -113,8 +123,13 @@ def simulate_stream(sc: Scenario, runs: int, seed: int | None = None, *,
     summary = Summary(sc.name, seed, sc.horizon,
                       rounds_hist=np.zeros((len(OUTCOMES), sc.horizon + 1), np.int64))
     for start, stop in chunks(runs, chunk_size):
-        part = run_chunk(sc, seed, start, stop, which)
-        summary.add(part.columns, part.term_sums, part.decisions)
+        if which == "cuda":   # totals reduced on the GPU: no per-run column leaves it
+            from compellence.engine.gpu import stream_chunk_cuda
+
+            summary.add_totals(*stream_chunk_cuda(sc, seed, start, stop))
+        else:
+            part = run_chunk(sc, seed, start, stop, which)
+            summary.add(part.columns, part.term_sums, part.decisions)
         if progress is not None:
             progress(stop - start)
     return summary

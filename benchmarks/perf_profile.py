@@ -9,11 +9,14 @@ then runs the flagship on one thread. Run it from another checkout with
 
 Usage::
 
-    perf record -F 2000 -o perf.data python benchmarks/profile.py [--runs N]
+    perf record -F 2000 -o perf.data python benchmarks/perf_profile.py [--runs N]
     perf report -i perf.data --sort sym | grep -E "eq\\.|rnd\\.|cpu\\.|ieee754|exp|pow"
 
 The shares are of the whole process (the compile and the imports too); divide by the sum
 of the listed kernel symbols and libm's ``pow``/``exp`` for the kernel's own split.
+
+(Not named profile.py: a script run from benchmarks/ would import it in place of the
+standard library's ``profile``, which ``cProfile`` and so ``numba.cuda`` import.)
 """
 
 from __future__ import annotations
