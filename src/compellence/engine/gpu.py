@@ -17,6 +17,7 @@ ensemble (:func:`stream_chunk_cuda`) is reduced on the GPU: only its totals cros
 from __future__ import annotations
 
 import os
+from functools import cache
 
 import numpy as np
 from numba import cuda, float32, float64
@@ -46,9 +47,27 @@ def _float_type() -> str:
     return "float32" if os.environ.get("COMPELLENCE_CUDA_FLOAT32") == "1" else "float64"
 
 
+@cache
+def cuda_overloads() -> None:
+    """Give every :func:`..model.random.jitable_inline` function a plain CUDA overload (no IR
+    inlining; NVVM inlines what it will), which CUDA's typing picks before the generic one
+    it cannot type (see :data:`..model.random.INLINED`). The same functions, not copies.
+    Nothing to do on numba's simulator, which runs them as Python."""
+    if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
+        return
+    from numba.cuda.extending import register_jitable as cuda_jitable
+
+    import compellence.model.equations  # noqa: F401  (defines the functions)
+    from compellence.model.random import INLINED
+
+    for fn in INLINED:
+        cuda_jitable(_nrt=False)(fn)
+
+
 def _kernel(ftype: str):
     if ftype in _KERNELS:
         return _KERNELS[ftype]
+    cuda_overloads()
     from compellence.model.equations import simulate_run
 
     F = float32 if ftype == "float32" else float64
@@ -144,4 +163,4 @@ def stream_chunk_cuda(sc: Scenario, seed: int, start: int, stop: int
             TACC.copy_to_host().sum(axis=0), int(c[3]))
 
 
-__all__ = ["available", "simulate_chunk_cuda", "stream_chunk_cuda"]
+__all__ = ["available", "cuda_overloads", "simulate_chunk_cuda", "stream_chunk_cuda"]

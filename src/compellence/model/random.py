@@ -47,6 +47,14 @@ def _inline_here(expr, caller_info, callee_info) -> bool:
     return caller_info.func_ir.func_id.func_name not in NOT_INLINED_INTO
 
 
+#: Every :func:`jitable_inline` function, in definition order. The CUDA driver gives each a
+#: plain CUDA overload of its own (:func:`compellence.engine.gpu.cuda_overloads`): numba-cuda
+#: cannot type a call of a generic overload whose ``inline`` is set ("No implementation of
+#: function add(omitted(default=Undefined), ...)", numba-cuda 0.30), which the CUDA
+#: simulator never shows because it compiles nothing.
+INLINED: list = []
+
+
 def jitable_inline(fn):
     """Mark a model function as :func:`jitable`, and have numba inline it into its callers
     (at numba's IR level) except those in :data:`NOT_INLINED_INTO`. Used for the few
@@ -54,6 +62,7 @@ def jitable_inline(fn):
     they are large: a call passes every array as seven machine words, which costs more than
     the arithmetic of a short function (`python benchmarks/variants.py` measures it).
     Inlining changes no number: no floating-point operation is reordered."""
+    INLINED.append(fn)
     return register_jitable(_nrt=False, inline=_inline_here)(fn)
 
 
