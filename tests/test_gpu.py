@@ -20,10 +20,11 @@ import numpy as np
 import pytest
 
 from compellence.engine import simulate
+from compellence.engine.stream import Summary, simulate_stream
+from compellence.model.layout import OUTCOMES
 from compellence.scenario import load_scenario
 
 NAMES = ["iran-2025-surrender", "iran-2015-jcpoa", "iran-2018-max-pressure"]
-OUTCOMES = ("ongoing", "capitulation", "deal", "war", "collapse")
 #: Runs per scenario: 10^5 (float64) and 2×10^5 (float32) take seconds on a GPU.
 RUNS = int(os.environ.get("COMPELLENCE_GPU_TEST_RUNS", "100000"))
 
@@ -50,9 +51,11 @@ def test_float64_on_the_gpu_matches_the_cpu_run_for_run(name, monkeypatch):
     n = RUNS
     gpu = simulate(sc, runs=n, backend="cuda", chunk_size=50_000).runs
     cpu = simulate(sc, runs=n, backend="numba").runs
-    same = (gpu["outcome"].to_numpy() == cpu["outcome"].to_numpy()) & (
-        gpu["rounds"].to_numpy() == cpu["rounds"].to_numpy())
-    print(f"{name}: {same.mean():.6f} of {n:,} runs with the same outcome and rounds")
+    same = np.ones(n, bool)   # the same path: outcome, rounds, successions, escalations
+    for col in ("outcome", "rounds", "leader_generation", "martyred", "escalations"):
+        same &= gpu[col].to_numpy() == cpu[col].to_numpy()
+    print(f"{name}: {same.mean():.6f} of {n:,} runs with the same outcome, rounds, "
+          "successions and escalations")
     assert same.mean() >= 1 - 1e-3, same.mean()
     for col in ("p_resist", "p_deal", "final_economy", "final_base"):
         np.testing.assert_allclose(gpu[col].to_numpy()[same], cpu[col].to_numpy()[same],
@@ -60,14 +63,38 @@ def test_float64_on_the_gpu_matches_the_cpu_run_for_run(name, monkeypatch):
 
 
 def test_float32_on_the_gpu_agrees_within_monte_carlo_error(monkeypatch):
+    """Same random numbers, narrower arithmetic: shares within Monte Carlo error, and run
+    for run mostly the same outcome (a threshold within float32's rounding of a uniform
+    moves a run)."""
     monkeypatch.setenv("COMPELLENCE_CUDA_FLOAT32", "1")
     n = 2 * RUNS
     for name in NAMES:
         sc = load_scenario(name)
         gpu = simulate(sc, runs=n, backend="cuda", chunk_size=100_000)
         cpu = simulate(sc, runs=n, backend="numba")
+        paired = (gpu.columns["outcome"] == cpu.columns["outcome"]).mean()
+        print(f"{name}: {paired:.5f} of {n:,} runs with the same outcome in float32")
+        assert paired >= 0.95, (name, paired)
         for outcome in OUTCOMES:
             p, q = gpu.share(outcome), cpu.share(outcome)
             se = math.sqrt(max(q * (1 - q), 1e-4) / n)
             print(f"{name} {outcome}: gpu {p:.5f} cpu {q:.5f}")
             assert abs(p - q) < 4 * math.sqrt(2) * se, (name, outcome, p, q)
+
+
+def test_a_streamed_ensemble_is_reduced_on_the_gpu_to_its_columns_totals(monkeypatch):
+    """simulate_stream on the GPU (reduced there, gpu.stream_chunk_cuda) gives exactly the
+    totals of the same runs' columns brought to the host (both on the GPU, same numbers)."""
+    monkeypatch.setenv("COMPELLENCE_CUDA_FLOAT32", "0")
+    sc = load_scenario("iran-2026-succession")
+    n = 3 * RUNS + 17
+    streamed = simulate_stream(sc, n, chunk_size=RUNS, backend="cuda")
+    full = simulate(sc, runs=n, backend="cuda", chunk_size=RUNS)
+    ref = Summary(sc.name, sc.seed, sc.horizon,
+                  rounds_hist=np.zeros((len(OUTCOMES), sc.horizon + 1), np.int64))
+    ref.add(full.columns, full.term_sums, full.decisions)
+    np.testing.assert_array_equal(streamed.rounds_hist, ref.rounds_hist)
+    assert (streamed.n, streamed.martyred, streamed.succession, streamed.escalations,
+            streamed.decisions) == (ref.n, ref.martyred, ref.succession, ref.escalations,
+                                    ref.decisions)
+    np.testing.assert_allclose(streamed.term_sums, ref.term_sums, rtol=1e-9)

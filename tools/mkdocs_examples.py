@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import html
 import io
 import os
 from pathlib import Path

@@ -141,9 +141,12 @@ def _summarise(CI, hist, counts):
     if i >= CI.shape[0]:
         return
     cuda.atomic.add(hist, (CI[i, lay.OUT], CI[i, lay.ROUNDS]), 1)
-    cuda.atomic.add(counts, 0, CI[i, lay.MART])
-    cuda.atomic.add(counts, 1, 1 if CI[i, lay.GEN] > 0 else 0)
-    cuda.atomic.add(counts, 2, CI[i, lay.ESCS])
+    if CI[i, lay.MART] != 0:   # most runs add 0: no atomic for them (they contend)
+        cuda.atomic.add(counts, 0, CI[i, lay.MART])
+    if CI[i, lay.GEN] > 0:
+        cuda.atomic.add(counts, 1, 1)
+    if CI[i, lay.ESCS] != 0:
+        cuda.atomic.add(counts, 2, CI[i, lay.ESCS])
     cuda.atomic.add(counts, 3, CI[i, lay.PLAYED])
 
 
