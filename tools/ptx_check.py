@@ -10,9 +10,10 @@ seconds from the registry; numba itself is this environment's):
     python -m pip install -q --target /tmp/cuda-site --no-deps numba-cuda cuda-bindings \
         cuda-core cuda-pathfinder nvidia-nvvm nvidia-cuda-nvrtc nvidia-cuda-runtime \
         nvidia-cuda-cccl
-    python tools/ptx_check.py /tmp/cuda-site
+    python tools/ptx_check.py /tmp/cuda-site [PTX_FOLDER]
 
-It prints each kernel's PTX size and compile time, and exits 1 if one does not compile.
+It prints each kernel's PTX size and compile time, and exits 1 if one does not compile;
+with PTX_FOLDER it writes each kernel's PTX there (for ``ptxas -v``: registers, spills).
 """
 
 from __future__ import annotations
@@ -76,6 +77,10 @@ def main() -> int:
             continue
         print(f"  {name:18s} {len(ptx):>9,} characters of PTX in "
               f"{time.perf_counter() - t:.1f} s")
+        if len(sys.argv) > 2:
+            folder = Path(sys.argv[2])
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / (name.replace(", ", "-").replace(" ", "-") + ".ptx")).write_text(ptx)
     return 1 if failed else 0
 
 
