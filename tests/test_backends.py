@@ -179,7 +179,7 @@ _CUDA_STREAM = """
 import json, sys
 from compellence.engine.stream import simulate_stream
 from compellence.scenario import load_scenario
-s = simulate_stream(load_scenario(sys.argv[1]), int(sys.argv[2]), chunk_size=64, backend="cuda")
+s = simulate_stream(load_scenario(sys.argv[1]), int(sys.argv[2]), chunk_size=140, backend="cuda")
 print(json.dumps({"hist": s.rounds_hist.tolist(), "counts": [s.n, s.martyred, s.succession,
                   s.escalations, s.decisions], "terms": s.term_sums.tolist()}))
 """
@@ -187,7 +187,8 @@ print(json.dumps({"hist": s.rounds_hist.tolist(), "counts": [s.n, s.martyred, s.
 
 def test_a_streamed_ensemble_on_the_gpu_is_reduced_there_to_the_cpus_totals():
     """simulate_stream on the cuda backend reduces each chunk on the device (a histogram of
-    outcome × rounds and four counts); on the simulator its totals equal the CPU's."""
+    outcome × rounds and four counts, per block in shared memory, then across blocks); on
+    the simulator its totals equal the CPU's (chunks of 140 runs: two blocks, then one)."""
     from compellence.engine.stream import simulate_stream
 
     name, n = "iran-2026-succession", 150
@@ -195,7 +196,7 @@ def test_a_streamed_ensemble_on_the_gpu_is_reduced_there_to_the_cpus_totals():
     res = subprocess.run([sys.executable, "-c", _CUDA_STREAM, name, str(n)], env=env,
                          check=True, capture_output=True, text=True)
     got = json.loads(res.stdout.strip().splitlines()[-1])
-    cpu = simulate_stream(load_scenario(name), n, chunk_size=64, backend="numba")
+    cpu = simulate_stream(load_scenario(name), n, chunk_size=140, backend="numba")
     np.testing.assert_array_equal(np.array(got["hist"]), cpu.rounds_hist)
     assert got["counts"] == [cpu.n, cpu.martyred, cpu.succession, cpu.escalations,
                              cpu.decisions]

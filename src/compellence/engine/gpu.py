@@ -20,7 +20,7 @@ import os
 from functools import cache
 
 import numpy as np
-from numba import cuda, float32, float64
+from numba import cuda, float32, float64, int64
 
 from compellence.engine.simulate import ChunkResult, chunk_result
 from compellence.engine.spec import spec_of
@@ -135,19 +135,34 @@ def simulate_chunk_cuda(sc: Scenario, seed: int, start: int, stop: int) -> Chunk
 
 @cuda.jit
 def _summarise(CI, hist, counts):
-    """Per run, on the GPU: its (outcome, rounds) cell of the histogram, and the counts a
-    streamed summary keeps (martyred, succeeded, escalations, rounds played)."""
+    """A streamed summary's totals of the chunk's runs: each run adds its (outcome, rounds)
+    cell and its counts (martyred, succeeded, escalations, rounds played) to its block's
+    copy in shared memory (sized at launch: the cells, then the four counts); then each
+    block adds its non-zero cells to the totals with one atomic each, not one per run (the
+    totals' few addresses would serialise them)."""
+    cell = cuda.shared.array(0, int64)
+    tid = cuda.threadIdx.x
+    width = hist.shape[1]
+    cells = hist.shape[0] * width
+    for k in range(tid, cells + 4, cuda.blockDim.x):
+        cell[k] = 0
+    cuda.syncthreads()
     i = cuda.grid(1)
-    if i >= CI.shape[0]:
-        return
-    cuda.atomic.add(hist, (CI[i, lay.OUT], CI[i, lay.ROUNDS]), 1)
-    if CI[i, lay.MART] != 0:   # most runs add 0: no atomic for them (they contend)
-        cuda.atomic.add(counts, 0, CI[i, lay.MART])
-    if CI[i, lay.GEN] > 0:
-        cuda.atomic.add(counts, 1, 1)
-    if CI[i, lay.ESCS] != 0:
-        cuda.atomic.add(counts, 2, CI[i, lay.ESCS])
-    cuda.atomic.add(counts, 3, CI[i, lay.PLAYED])
+    if i < CI.shape[0]:   # no early return: every thread reaches the barriers
+        cuda.atomic.add(cell, CI[i, lay.OUT] * width + CI[i, lay.ROUNDS], 1)
+        if CI[i, lay.MART] != 0:
+            cuda.atomic.add(cell, cells, CI[i, lay.MART])
+        if CI[i, lay.GEN] > 0:
+            cuda.atomic.add(cell, cells + 1, 1)
+        if CI[i, lay.ESCS] != 0:
+            cuda.atomic.add(cell, cells + 2, CI[i, lay.ESCS])
+        cuda.atomic.add(cell, cells + 3, CI[i, lay.PLAYED])
+    cuda.syncthreads()
+    for k in range(tid, cells, cuda.blockDim.x):
+        if cell[k] != 0:
+            cuda.atomic.add(hist, (k // width, k % width), cell[k])
+    if tid < 4 and cell[cells + tid] != 0:
+        cuda.atomic.add(counts, tid, cell[cells + tid])
 
 
 def stream_chunk_cuda(sc: Scenario, seed: int, start: int, stop: int
@@ -159,7 +174,8 @@ def stream_chunk_cuda(sc: Scenario, seed: int, start: int, stop: int
     CI, _, TACC = _launch(sc, seed, start, stop)
     hist = cuda.to_device(np.zeros((len(lay.OUTCOMES), sc.horizon + 1), np.int64))
     counts = cuda.to_device(np.zeros(4, np.int64))
-    _summarise[-(-CI.shape[0] // THREADS), THREADS](CI, hist, counts)
+    shared = (hist.shape[0] * hist.shape[1] + 4) * 8   # bytes: 1.4 KB at 24 rounds
+    _summarise[-(-CI.shape[0] // THREADS), THREADS, 0, shared](CI, hist, counts)
     cuda.synchronize()
     c = counts.copy_to_host()
     return (hist.copy_to_host(), int(c[0]), int(c[1]), int(c[2]),
