@@ -72,6 +72,7 @@ def main() -> None:
            "precision": "float32" if os.environ.get("COMPELLENCE_CUDA_FLOAT32") == "1"
            else "float64", "compile_s": compile_s, "rows": []}
     print(json.dumps({k: v for k, v in out.items() if k != "rows"}), flush=True)
+    _save(args.json, out)   # the device and the compile, even if no size finishes
     per_run = None
     for runs in sizes:
         left = args.budget - (time.perf_counter() - STARTED)

@@ -55,6 +55,11 @@ def main() -> None:
             t = time.perf_counter()
             simulate(sc, runs=args.runs)
             best[k] = min(best[k], time.perf_counter() - t)
+            print(f"  {k:>3} threads: {time.perf_counter() - t:.2f} s", flush=True)
+            if args.json:   # after each count: a run stopped at a limit keeps what it has
+                Path(args.json).write_text(json.dumps(
+                    {"scenario": SCENARIO, "runs": args.runs, "partial_seconds":
+                     {str(c): v for c, v in best.items() if v < float("inf")}}, indent=2))
     numba.set_num_threads(top)
     phys = physical_cores()
     rows = [{"threads": k, "seconds": best[k], "rr_per_s": args.runs * T / best[k],

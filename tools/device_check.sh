@@ -3,8 +3,8 @@
 # there from the repo root, after `bash tools/device_wheels.sh` here (and, to be sure the
 # kernels compile, `python tools/ptx_check.py`, see its docstring):
 #     device run: command "bash tools/device_check.sh", carry [".whl"], timeout_s 420
-# Each step has its own time limit, so one that hangs cannot take the lease (about 6.5 min
-# in all, the machine's start apart); everything lands under $OUT: device-check.txt (the
+# Each step has its own time limit (75 + 110 + 40 + 105 + 55 s), so one that hangs cannot
+# take the lease (about 6.5 min in all, the machine's start apart); everything lands under $OUT: device-check.txt (the
 # log), scaling.json, gpu-float64.json, gpu-float32.json. Steps:
 #   0. tools/ptx_check.py: the CUDA kernels compile there (if not, the GPU steps are skipped);
 #   1. tests/test_gpu.py: the cuda backend on the GPU beside the CPU kernel (float64 run for
@@ -28,7 +28,7 @@ step() {   # step LIMIT_SECONDS COMMAND...: run it, print its exit status and it
     local limit=$1 t0=$SECONDS rc
     shift
     echo "== $* (limit ${limit} s)"
-    timeout -k 10 "$limit" "$@"
+    timeout -k 5 "$limit" "$@"
     rc=$?
     echo "== exit ${rc} after $((SECONDS - t0)) s"
     summary+=("exit ${rc} in $((SECONDS - t0)) s: $*")
@@ -44,6 +44,11 @@ main() {
     fi
     export PYTHONPATH="$PWD/src:/tmp/site${PYTHONPATH:+:$PYTHONPATH}" PYTHONUNBUFFERED=1
     export NUMBA_CACHE_DIR=${NUMBA_CACHE_DIR:-/tmp/compellence-numba-cache}
+    # numba-cuda finds NVVM in pip packages, conda or CUDA_HOME; the image's toolkit is the
+    # system one (nvcc 13.0, matching the driver), so point it there if nothing else does
+    if [ -z "${CUDA_HOME:-}${CUDA_PATH:-}" ] && [ -d /usr/local/cuda/nvvm ]; then
+        export CUDA_HOME=/usr/local/cuda
+    fi
     date -u
     nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv || true
     "$PY" - <<'EOF'
@@ -57,22 +62,29 @@ except ImportError:
     nc = "not installed"
 print("python", sys.version.split()[0], "numba", numba.__version__, "numba-cuda", nc,
       "numpy", numpy.__version__, "cpus", os.cpu_count(), "CUDA target",
-      getattr(cuda, "implementation", "?"))
+      getattr(cuda, "implementation", "?"), "CUDA_HOME", os.environ.get("CUDA_HOME"))
+try:
+    from numba.cuda.cudadrv.nvvm import NVVM
+    print("NVVM", NVVM().get_version())
+except Exception as exc:   # logged, not fatal: step 0 says whether the kernels compile
+    print("NVVM not loaded:", type(exc).__name__, exc)
 EOF
     local gpu=1
     if [ "${NUMBA_ENABLE_CUDASIM:-0}" != 1 ]; then
         step 75 "$PY" tools/ptx_check.py || gpu=0
     fi
+    local scaling=150   # alone, it also compiles the CPU kernel (about 30 s)
     if [ "$gpu" = 1 ]; then
-        step 100 "$PY" -m pytest -q -s -p no:cacheprovider tests/test_gpu.py
+        step 110 "$PY" -m pytest -q -s -p no:cacheprovider tests/test_gpu.py
+        scaling=40   # the tests have compiled (cached) the CPU kernel
     fi
-    step 45 "$PY" benchmarks/scaling.py --runs "${SCALING_RUNS:-1000000}" --repeat 1 \
+    step "$scaling" "$PY" benchmarks/scaling.py --runs "${SCALING_RUNS:-1000000}" --repeat 1 \
         --json "$OUT/scaling.json"
     if [ "$gpu" = 1 ]; then
         local sizes=(--sizes "${GPU_SIZES:-1e7,1e8,1e9}" --chunk "${GPU_CHUNK:-10000000}")
-        step 110 "$PY" benchmarks/gpu.py "${sizes[@]}" --budget 95 \
+        step 105 "$PY" benchmarks/gpu.py "${sizes[@]}" --budget 90 \
             --json "$OUT/gpu-float64.json"
-        COMPELLENCE_CUDA_FLOAT32=1 step 60 "$PY" benchmarks/gpu.py "${sizes[@]}" --budget 45 \
+        COMPELLENCE_CUDA_FLOAT32=1 step 55 "$PY" benchmarks/gpu.py "${sizes[@]}" --budget 40 \
             --json "$OUT/gpu-float32.json"
     else
         summary+=("skipped: the GPU tests and benchmarks (the kernels did not compile)")

@@ -55,7 +55,10 @@ def cuda_overloads() -> None:
     Nothing to do on numba's simulator, which runs them as Python."""
     if os.environ.get("NUMBA_ENABLE_CUDASIM") == "1":
         return
-    from numba.cuda.extending import register_jitable as cuda_jitable
+    try:
+        from numba.cuda.extending import register_jitable as cuda_jitable
+    except ImportError:   # an older CUDA target without it types through numba.core's
+        return
 
     import compellence.model.equations  # noqa: F401  (defines the functions)
     from compellence.model.random import INLINED
