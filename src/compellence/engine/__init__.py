@@ -22,9 +22,11 @@ BACKENDS = ("auto", "numba", "python", "cuda")
 
 
 def chunks(runs: int, chunk_size: int) -> Iterator[tuple[int, int]]:
-    """Consecutive [start, stop) ranges of at most chunk_size runs."""
-    for start in range(0, runs, chunk_size):
-        yield start, min(runs, start + chunk_size)
+    """Consecutive [start, stop) ranges of at most chunk_size runs; both must be positive
+    (checked here, at the call, for every ensemble driver)."""
+    if runs < 1 or chunk_size < 1:
+        raise ValueError("runs and chunk_size must be positive")
+    return ((start, min(runs, start + chunk_size)) for start in range(0, runs, chunk_size))
 
 
 def resolve_backend(sc: Scenario, backend: str, trajectories: bool = False) -> str:
@@ -61,11 +63,10 @@ def simulate(sc: Scenario, runs: int | None = None, seed: int | None = None, *,
     utility-term sums agree to rounding across chunk sizes."""
     runs = sc.runs if runs is None else runs
     seed = sc.seed if seed is None else seed
-    if runs < 1 or chunk_size < 1:
-        raise ValueError("runs and chunk_size must be positive")
+    spans = chunks(runs, chunk_size)
     which = resolve_backend(sc, backend, trajectories)
     parts: list[ChunkResult] = []
-    for start, stop in chunks(runs, chunk_size):
+    for start, stop in spans:
         parts.append(run_chunk(sc, seed, start, stop, which, trajectories))
         if progress is not None:
             progress(stop - start)

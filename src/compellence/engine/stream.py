@@ -119,12 +119,11 @@ def simulate_stream(sc: Scenario, runs: int, seed: int | None = None, *,
     from compellence.engine import resolve_backend, run_chunk
 
     seed = sc.seed if seed is None else seed
-    if runs < 1 or chunk_size < 1:
-        raise ValueError("runs and chunk_size must be positive")
+    spans = chunks(runs, chunk_size)
     which = resolve_backend(sc, backend)
     summary = Summary(sc.name, seed, sc.horizon,
                       rounds_hist=np.zeros((len(OUTCOMES), sc.horizon + 1), np.int64))
-    for start, stop in chunks(runs, chunk_size):
+    for start, stop in spans:
         if which == "cuda":   # totals reduced on the GPU: no per-run column leaves it
             from compellence.engine.gpu import stream_chunk_cuda
 
