@@ -49,14 +49,9 @@ def main() -> int:
     spec = spec_of(load_scenario("iran-2025-surrender"))
 
     def kernel_types(ftype: str) -> tuple:
-        dt = np.float32 if ftype == "float32" else np.float64
-        args = (0, 1, spec.horizon, spec.kind, spec.const.astype(dt), spec.table.astype(dt),
-                spec.key, spec.sched.astype(dt), spec.is_sched, spec.listed, spec.M,
-                spec.kill_round, spec.renege, spec.LRN.astype(dt), spec.HYP.astype(dt),
-                np.zeros((2, lay.NCI), np.int64), np.zeros((2, lay.NCF)),
-                np.zeros((gpu.SLOTS, lay.NT, 4)), np.zeros((1, 1, lay.NTRAJ)),
-                np.zeros((1, 1), np.bool_), np.zeros((1, 1, lay.NT, 4)), np.zeros((1, 1)),
-                np.zeros((1, lay.NREC)), np.zeros((1, lay.NT, 4)))
+        args = gpu.kernel_args(spec, ftype, 0, 1, np.zeros((2, lay.NCI), np.int64),
+                               np.zeros((2, lay.NCF)), np.zeros((gpu.SLOTS, lay.NT, 4)),
+                               put=np.asarray)
         return tuple(numba.typeof(a) for a in args)
 
     jobs = {"model, float64": (lambda: gpu._kernel("float64").py_func, kernel_types("float64")),

@@ -105,26 +105,31 @@ def _kernel(ftype: str):
     return kernel
 
 
+def kernel_args(spec, ftype: str, start: int, seed: int, CI, CF, TACC, put=cuda.to_device):
+    """The CUDA kernel's arguments for the runs of CI's rows from ``start``: the scenario's
+    arrays (float ones in ``ftype``) passed through ``put`` (to the GPU; ``np.asarray`` for
+    host arrays of the same types, as tools/ptx_check.py compiles with), then the outputs,
+    then the unused trajectory and record arrays."""
+    dt = np.float32 if ftype == "float32" else np.float64
+    dummy = (np.zeros((1, 1, lay.NTRAJ)), np.zeros((1, 1), np.bool_),
+             np.zeros((1, 1, lay.NT, 4)), np.zeros((1, 1)), np.zeros((1, lay.NREC)),
+             np.zeros((1, lay.NT, 4)))
+    return (start, seed, spec.horizon, put(spec.kind), put(spec.const.astype(dt)),
+            put(spec.table.astype(dt)), put(spec.key), put(spec.sched.astype(dt)),
+            put(spec.is_sched), put(spec.listed), put(spec.M), spec.kill_round,
+            put(spec.renege), put(spec.LRN.astype(dt)), put(spec.HYP.astype(dt)),
+            CI, CF, TACC, *(put(a) for a in dummy))
+
+
 def _launch(sc: Scenario, seed: int, start: int, stop: int):
     """Simulate the runs [start, stop) on the GPU; their results stay there (CI, CF, TACC)."""
     ftype = _float_type()
-    dt = np.float32 if ftype == "float32" else np.float64
-    spec = spec_of(sc)
     n = stop - start
-    T = spec.horizon
-    d = cuda.to_device
     CI = cuda.device_array((n, lay.NCI), np.int64)
     CF = cuda.device_array((n, lay.NCF), np.float64)
-    TACC = d(np.zeros((SLOTS, lay.NT, 4)))
-    dummy = (d(np.zeros((1, 1, lay.NTRAJ))), d(np.zeros((1, 1), np.bool_)),
-             d(np.zeros((1, 1, lay.NT, 4))), d(np.zeros((1, 1))),
-             d(np.zeros((1, lay.NREC))), d(np.zeros((1, lay.NT, 4))))
-    args = (start, seed, T, d(spec.kind), d(spec.const.astype(dt)), d(spec.table.astype(dt)),
-            d(spec.key), d(spec.sched.astype(dt)), d(spec.is_sched), d(spec.listed), d(spec.M),
-            spec.kill_round, d(spec.renege), d(spec.LRN.astype(dt)), d(spec.HYP.astype(dt)),
-            CI, CF, TACC, *dummy)
-    blocks = -(-n // THREADS)
-    _kernel(ftype)[blocks, THREADS](*args)
+    TACC = cuda.to_device(np.zeros((SLOTS, lay.NT, 4)))
+    args = kernel_args(spec_of(sc), ftype, start, seed, CI, CF, TACC)
+    _kernel(ftype)[-(-n // THREADS), THREADS](*args)
     return CI, CF, TACC
 
 
@@ -185,4 +190,5 @@ def stream_chunk_cuda(sc: Scenario, seed: int, start: int, stop: int
             TACC.copy_to_host().sum(axis=0), int(c[3]))
 
 
-__all__ = ["available", "cuda_overloads", "simulate_chunk_cuda", "stream_chunk_cuda"]
+__all__ = ["available", "cuda_overloads", "kernel_args", "simulate_chunk_cuda",
+           "stream_chunk_cuda"]
