@@ -39,6 +39,7 @@ from numba import njit
 from compellence.engine.simulate import simulate_chunk, spec_of
 from compellence.model import equations as eq
 from compellence.model import layout as lay
+from compellence.model.random import jitable
 from compellence.scenario import load_scenario
 
 
@@ -66,9 +67,14 @@ def _state(seed, kind, const, table, key, sched, is_sched, listed, LRN):
     return V, S, O, R
 
 
-@njit(error_model="numpy")
-def _terms(n, V, S, O, R, M):
-    U = np.empty((lay.NT, 4))
+# Each timed loop is a jitable function (compiled without reference counting, as the
+# kernel's run loop is: cpu.run_blocks), called from a thin njit wrapper that allocates its
+# scratch arrays. Inlined into a function that counts references, numba would increment
+# and decrement every array each inlined call is passed, which the kernel never does
+# (the loops here were written that way until 2026-12-07, and overstated utility_terms
+# and logit_choice).
+@jitable
+def _terms_loop(n, V, S, O, R, M, U):
     econ = S[lay.ECON]
     acc = 0.0
     for i in range(n):
@@ -79,9 +85,12 @@ def _terms(n, V, S, O, R, M):
 
 
 @njit(error_model="numpy")
-def _choice(n, V, S, O, R, M):
-    U = np.empty((lay.NT, 4))
-    P = np.empty(4)
+def _terms(n, V, S, O, R, M):
+    return _terms_loop(n, V, S, O, R, M, np.empty((lay.NT, 4)))
+
+
+@jitable
+def _choice_loop(n, V, S, O, R, M, U, P):
     eq.utility_terms(V, O, S, R, M, U)
     u00 = U[0, 0]
     acc = 0.0
@@ -93,15 +102,26 @@ def _choice(n, V, S, O, R, M):
 
 
 @njit(error_model="numpy")
-def _dynamics(n, V, S, O, R, M, S0):
+def _choice(n, V, S, O, R, M):
+    return _choice_loop(n, V, S, O, R, M, np.empty((lay.NT, 4)), np.empty(4))
+
+
+@jitable
+def _dynamics_loop(n, V, S, O, R, M, S0):
     acc = 0.0
     for i in range(n):
         if i % 24 == 0:
-            S[:] = S0
+            for k in range(S0.shape[0]):
+                S[k] = S0[k]
         eq.advance_state(V, S, R, M, 0.0, 0.0)
         acc += eq.collapse_hazard(V, S, M)
         acc += eq.coercer_move(V, O, S, R, M)
     return acc
+
+
+@njit(error_model="numpy")
+def _dynamics(n, V, S, O, R, M, S0):
+    return _dynamics_loop(n, V, S, O, R, M, S0)
 
 
 def main() -> None:
