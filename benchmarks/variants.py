@@ -52,6 +52,10 @@ else:
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
+#: Variants that remove work the results need: only their utility-term sums (and the mean
+#: probabilities) may differ from the others'.
+KNOCKOUTS = frozenset({"no-term-sums"})
+
 
 def make_variant(root: Path, name: str) -> Path:
     """A copy of the package with the variant's change; returns the folder for PYTHONPATH.
@@ -76,6 +80,11 @@ def make_variant(root: Path, name: str) -> Path:
         keep = set(name.split(":", 1)[1].split("+"))
         changed = 0
         for f in (model / "equations.py", model / "random.py"):
+            keep -= set(re.findall(r"^@jitable_inline\ndef (\w+)", f.read_text(), flags=re.M))
+        if keep:   # a name that is not inlined now would silently un-inline everything
+            raise SystemExit(f"{name}: no @jitable_inline function {sorted(keep)}")
+        keep = set(name.split(":", 1)[1].split("+"))
+        for f in (model / "equations.py", model / "random.py"):
             def sub(m: re.Match) -> str:
                 return m.group(0) if m.group(1) in keep else "@jitable\ndef " + m.group(1)
             text, k = re.subn(r"^@jitable_inline\ndef (\w+)", sub, f.read_text(), flags=re.M)
@@ -86,7 +95,8 @@ def make_variant(root: Path, name: str) -> Path:
     elif name.startswith("inline:"):
         for fn in name.split(":", 1)[1].split("+"):
             for f in (model / "equations.py", model / "random.py"):
-                text, k = re.subn(rf"^@jitable\ndef {fn}\(", f"@jitable_inline\ndef {fn}(",
+                text, k = re.subn(rf"^@jitable\ndef {re.escape(fn)}\(",
+                                  f"@jitable_inline\ndef {fn}(",
                                   f.read_text(), flags=re.M)
                 if k:
                     f.write_text(text)
@@ -121,7 +131,8 @@ def run(src: Path, cache: Path, runs: int, threads: int) -> list[str]:
            "NUMBA_NUM_THREADS": str(threads)}
     out = subprocess.run([sys.executable, "-c", CODE, str(runs)], env=env, check=True,
                          capture_output=True, text=True).stdout.strip().splitlines()
-    package = Path(out[0].split(" ", 1)[1]).resolve()
+    package = Path(next(line for line in out if line.startswith("package "))
+                   .split(" ", 1)[1]).resolve()
     if not package.is_relative_to(src.resolve()):
         raise SystemExit(f"{src}: the package was imported from {package}, not from the variant")
     return out[-1].split(" ", 2)
@@ -148,7 +159,7 @@ def main() -> None:
             seen[n] = (decisions, outcomes)
     # decisions and outcome counts agree everywhere; the term sums except a knock-out's
     core = {(d, o.split("/")[0]) for d, o in seen.values()}
-    full = {v for n, v in seen.items() if n != "no-term-sums"}
+    full = {v for n, v in seen.items() if n not in KNOCKOUTS}
     same = len(core) == 1 and len(full) <= 1
     first = min(times[names[0]])
     print(f"flagship, {args.runs:,} runs, {args.threads} thread(s), minimum of {args.repeat} "
