@@ -479,10 +479,12 @@ def kill_probability(V, R):
 @jitable
 def believed_kill(V, R, M):
     """The chance of being killed this round as he believes it (M6: × threat_perception;
-    M6 off: the true one). The survival and martyrdom terms both use it, once."""
-    if M[M6]:
-        return clip01(kill_probability(V, R) * V[TPERC])
-    return kill_probability(V, R)
+    M6 off: the true one). The survival and martyrdom terms both use it, once. Both values
+    are computed and one is selected (no load under a branch), so that a loop over runs
+    side by side can be vectorized: ``benchmarks/lanes.py``."""
+    true = kill_probability(V, R)
+    perceived = clip01(true * V[TPERC])
+    return perceived if M[M6] else true
 
 
 @jitable
@@ -542,9 +544,8 @@ def initial_support(V):
 def ouster_hazard(V, S, M):
     """F1: per-round chance that the selectorate removes him: ouster_rate × 2 × (0.5 −
     support) below half support, 0 above (and with F1 off)."""
-    if not M[F1]:
-        return 0.0
-    return V[SOUST] * 2.0 * max(0.5 - selectorate_support(V, S), 0.0)
+    hazard = V[SOUST] * 2.0 * max(0.5 - selectorate_support(V, S), 0.0)
+    return hazard if M[F1] else 0.0   # computed, then selected: see believed_kill
 
 
 @jitable
@@ -810,15 +811,16 @@ def material_term(V, O, S, R, M, g, f, p_war):
 def believed_collapse(V, x, M):
     """M6, the 1979 lesson: believed collapse probability after conceding x, h0 + φ·x; with
     M6 off the leader believes the true link instead."""
-    if M[M6]:
-        return V[H0] + V[PHI] * x
-    return V[CB] + V[CC] * x
+    believed = V[H0] + V[PHI] * x
+    true = V[CB] + V[CC] * x
+    return believed if M[M6] else true   # computed, then selected: see believed_kill
 
 
 @jitable
 def survival_weight(V, M):
     """M15: the essay's leader weighs survival little; off, survival weighs at least 1."""
-    return V[SW] if M[M15] else max(V[SW], 1.0)
+    w = V[SW]
+    return w if M[M15] else max(w, 1.0)
 
 
 @jitable
