@@ -1,33 +1,35 @@
 """Whether the compiler puts runs in SIMD lanes by itself: a probe for the 3e7 target.
 
-The per-round budget that 3e7 run-rounds/s on two cores leaves (82 ns a round played) is
-less than the model's terms, choice and dynamics take on one core (131 ns,
-``benchmarks/parts.py``). Only doing several runs at once in the vector unit's lanes (4 in
-float64 with AVX2) could divide that. This script asks whether LLVM does so unprompted when the model's own scalar
-functions are called in a loop over 8 runs whose fields lie side by side (field-major
-arrays, ``V[field, lane]``: the layout a lane kernel would use, so that a field of
-consecutive runs is one vector load). It compiles two such loops — ``power_lost`` (one
-short formula) and ``utility_terms`` (every term of a decision) — and counts, in their
-machine code, the float64 arithmetic instructions (add, sub, mul, div, min, max, fused
-multiply-add) that work on packed vectors (``vmulpd`` …) and on single values (``vmulsd`` …).
+The per-round budget that 3e7 run-rounds/s on two cores leaves (82 ns a round played) is less
+than the model's terms, choice and dynamics take on one core (131 ns, ``benchmarks/parts.py``).
+Only doing several runs at once in the vector unit's lanes (4 in float64 with AVX2) could
+divide that. This script asks whether LLVM does so unprompted when the model's own scalar
+functions are called in a loop over 8 runs whose fields lie side by side (field-major arrays,
+``V[field, lane]``: the layout a lane kernel would use, so that a field of consecutive runs is
+one vector load). It compiles two such loops — ``power_lost`` (one short formula) and
+``utility_terms`` (every term of a decision) — and counts, in their machine code, the float64
+arithmetic instructions (add, sub, mul, div, min, max, fused multiply-add) that work on packed
+vectors (``vmulpd`` …) and on single values (``vmulsd`` …).
 
-The lane loops call the model's functions without reference counting (as the engine's run
-loop does), so no counting call sits in them. Packed counts of 0 mean the functions, as
-written, are compiled one run at a time, with numba's default flags and with fastmath: runs
-in lanes would need the equations restructured (branch-free, over arrays of lanes).
+The lane loops call the model's functions without reference counting (as the engine's run loop
+does), so no counting call sits in them. Packed counts of 0 mean the functions, as written, are
+compiled one run at a time, with numba's default flags and with fastmath: runs in lanes would
+need the equations restructured (branch-free, over arrays of lanes).
+
 Second part (2026-12-07): what the equations need to go into lanes, measured on one term.
-``survival_term``'s callees are written branch-free (each value computed, then selected by
-the switch: ``believed_kill``, ``believed_collapse``, ``ouster_hazard``,
-``survival_weight``; the same numbers). A loop of ``survival_term`` over 64 runs side by side
-(a lane count known only at run time, so that LLVM's loop vectorizer, not only its
-straight-line one, sees the loop) is then timed in two fresh processes: with LLVM's limit on
-run-time overlap checks at its default (8: the loop reads nine arrays, and LLVM reports
-"too many memory checks needed", so it stays scalar) and raised (``--time raised``: it is
-vectorized, four float64 lanes with AVX2). The limit is a process-wide LLVM option, hence a
+``survival_term``'s callees are written branch-free (each value computed, then selected by the
+switch: ``believed_kill``, ``believed_collapse``, ``ouster_hazard``, ``survival_weight``; the
+same numbers). A loop of ``survival_term`` over 64 runs side by side (a lane count known only
+at run time, so that LLVM's loop vectorizer, not only its straight-line one, sees the loop) is
+then timed in two fresh processes: with LLVM's limits on run-time overlap checks at their
+defaults (the loop needs more checks than the default limit of 8, LLVM reports "too many memory
+checks needed", and it stays scalar) and raised (``--time raised``, three LLVM options: it is
+vectorized, four float64 lanes with AVX2). The limits are process-wide LLVM options, hence a
 process each. The vectorized loop first checks at run time that the arrays it writes do not
 overlap those it reads and runs the scalar loop when its conservative check fails, which
-depends on where the arrays were allocated; so each process times several fresh allocations
-and every one is reported. The checksums show that both give the same numbers.
+depends on where the arrays were allocated; so each process times several fresh allocations and
+every one is reported. A SHA-256 of the results, the same for every allocation in a process
+(else the script fails), shows that both processes give the same numbers bitwise.
 
 Result: ``benchmarks/results/lanes.txt``; usage: ``python benchmarks/lanes.py``.
 """
@@ -151,6 +153,8 @@ def time_survival(mode: str, trials: int = 6, n: int = 20_000) -> None:
             rng.random(L) * 10, rng.random(L) * 0.1)
     lanes_survival(*base, np.zeros((4, L)), 1, L)
     packed, scalar = count(lanes_survival.inspect_asm(lanes_survival.signatures[0]))
+    import hashlib
+
     times, sums, keep = [], set(), []
     for _ in range(trials):
         keep.append(np.empty(int(rng.integers(1, 5000))))   # moves the next allocations
@@ -163,9 +167,10 @@ def time_survival(mode: str, trials: int = 6, n: int = 20_000) -> None:
             lanes_survival(*args, out, n, L)
             best = min(best, time.perf_counter() - t)
         times.append(best / (n * L) * 1e9)
-        sums.add(float(out.sum()))
-    print(f"{mode} {packed} {scalar} {' '.join(f'{t:.2f}' for t in times)} "
-          f"{'|'.join(repr(x) for x in sorted(sums))}")
+        sums.add(hashlib.sha256(out.tobytes()).hexdigest()[:16])
+    if len(sums) != 1:
+        raise SystemExit(f"{mode}: the allocations gave different results {sorted(sums)}")
+    print(f"{mode} {packed} {scalar} {' '.join(f'{t:.2f}' for t in times)} {sums.pop()}")
 
 
 def compare_survival() -> None:
@@ -184,7 +189,10 @@ def compare_survival() -> None:
         label = {"default": "LLVM's default check limit", "raised": "check limit raised"}[mode]
         print(f"  {label:27s} packed {packed:>3s} scalar {scalar:>3s}  ns/run: "
               + " ".join(times))
-    print(f"  the same sums in both: {'yes' if len(sums) == 1 else f'NO {sums}'}")
+    print(f"  the same results in both, bitwise (SHA-256 of the sums): "
+          f"{'yes' if len(sums) == 1 else f'NO {sums}'}")
+    if len(sums) != 1:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
