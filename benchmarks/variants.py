@@ -78,12 +78,11 @@ def make_variant(root: Path, name: str) -> Path:
             raise SystemExit("no-inline: no @jitable_inline function found")
     elif name.startswith("inline-only:"):
         keep = set(name.split(":", 1)[1].split("+"))
+        inlined = {fn for f in (model / "equations.py", model / "random.py")
+                   for fn in re.findall(r"^@jitable_inline\ndef (\w+)", f.read_text(), flags=re.M)}
+        if keep - inlined:   # a name that is not inlined now would silently un-inline everything
+            raise SystemExit(f"{name}: no @jitable_inline function {sorted(keep - inlined)}")
         changed = 0
-        for f in (model / "equations.py", model / "random.py"):
-            keep -= set(re.findall(r"^@jitable_inline\ndef (\w+)", f.read_text(), flags=re.M))
-        if keep:   # a name that is not inlined now would silently un-inline everything
-            raise SystemExit(f"{name}: no @jitable_inline function {sorted(keep)}")
-        keep = set(name.split(":", 1)[1].split("+"))
         for f in (model / "equations.py", model / "random.py"):
             def sub(m: re.Match) -> str:
                 return m.group(0) if m.group(1) in keep else "@jitable\ndef " + m.group(1)
