@@ -36,7 +36,11 @@ Result: ``benchmarks/results/lanes.txt``; usage: ``python benchmarks/lanes.py``.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import subprocess
+import sys
+import time
 import warnings
 
 import numba
@@ -137,8 +141,6 @@ def lanes_survival(VT, OT, ST, RT, M, G, f, p_war, out, n, lanes):
 def time_survival(mode: str, trials: int = 6, n: int = 20_000) -> None:
     """Print the packed/scalar counts and the ns per run of the ``survival_term`` lane loop,
     for ``trials`` fresh allocations (run in a process of its own per ``mode``)."""
-    import time
-
     if mode == "raised":
         import llvmlite.binding as llvm
 
@@ -153,10 +155,8 @@ def time_survival(mode: str, trials: int = 6, n: int = 20_000) -> None:
             rng.random(L) * 10, rng.random(L) * 0.1)
     lanes_survival(*base, np.zeros((4, L)), 1, L)
     packed, scalar = count(lanes_survival.inspect_asm(lanes_survival.signatures[0]))
-    import hashlib
-
     times, sums, keep = [], set(), []
-    for _ in range(trials):
+    for _allocation in range(trials):
         keep.append(np.empty(int(rng.integers(1, 5000))))   # moves the next allocations
         args = tuple(a.copy() for a in base)
         out = np.zeros((4, L))
@@ -175,9 +175,6 @@ def time_survival(mode: str, trials: int = 6, n: int = 20_000) -> None:
 
 def compare_survival() -> None:
     """The survival_term lane loop timed in two processes: LLVM's default limit and raised."""
-    import subprocess
-    import sys
-
     print(f"survival_term (branch-free callees) in a loop over {TIMED_LANES} runs side by side, "
           "ns per run, each of six fresh allocations (minimum of 5 repeats each):")
     sums = set()
@@ -196,8 +193,6 @@ def compare_survival() -> None:
 
 
 if __name__ == "__main__":
-    import sys
-
     if len(sys.argv) == 3 and sys.argv[1] == "--time":
         time_survival(sys.argv[2])
     else:
